@@ -1,0 +1,62 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("提案委员会工作人员")
+    OFFICER = "officer", _("承办单位联络员")
+    SPONSOR = "sponsor", _("提案人/委员")
+    ADMIN = "admin", _("系统管理员")
+
+
+class User(AbstractUser):
+    """A login. Its role decides what it may see; an officer belongs to one agency."""
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
+    agency = models.ForeignKey(
+        "responses.Agency",
+        verbose_name=_("所属承办单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
+    sponsor = models.ForeignKey(
+        "proposals.Sponsor",
+        verbose_name=_("对应提案人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="officer") | Q(agency__isnull=False),
+                name="officer_has_agency",
+                violation_error_message=_("承办单位联络员必须属于一个承办单位。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        """CPPCC staff or admin: may act on every proposal."""
+        return self.is_active and (self.role in {Role.STAFF, Role.ADMIN} or self.is_superuser)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.is_active and self.role == Role.OFFICER and self.agency_id is not None
+
+    @property
+    def is_sponsor_user(self) -> bool:
+        return self.is_active and self.role == Role.SPONSOR and self.sponsor_id is not None

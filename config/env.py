@@ -1,0 +1,105 @@
+"""Strict readers for environment settings.
+
+django-environ parses URLs well but treats any unknown boolean as False and lets a
+typo in an integer reach the first request. These wrappers fail at start with
+ImproperlyConfigured and say which variable is wrong and what was expected.
+"""
+
+from urllib.parse import urlparse
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _raw(name: str) -> str | None:
+    value = env.str(name, default=None)
+    return None if value is None else value.strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), got {value!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = _raw(name)
+    return default if value is None or value == "" else value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+
+
+def env_database(name: str, default: str) -> dict:
+    url = env_str(name, default)
+    scheme = urlparse(url).scheme
+    if scheme not in _DB_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must be a sqlite:/// or postgres:// URL, got {url!r} "
+            "(example: postgres://user:password@127.0.0.1:5432/jianyan)"
+        )
+    config = environ.Env.db_url_config(url)
+    if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} names no database: {url!r}")
+    return config
+
+
+_REDIS_SCHEMES = {"redis", "rediss", "unix"}
+
+
+def env_redis(name: str) -> str | None:
+    url = env_str(name)
+    if url is None:
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme not in _REDIS_SCHEMES or (parsed.scheme != "unix" and not parsed.hostname):
+        raise ImproperlyConfigured(
+            f"{name} must be a redis:// or rediss:// URL, got {url!r} "
+            "(example: redis://127.0.0.1:6379/0)"
+        )
+    try:
+        parsed.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a malformed port: {url!r}") from None
+    return url
+
+
+def env_email(name: str, default: str) -> dict:
+    url = env_str(name, default)
+    try:
+        return environ.Env.email_url_config(url)
+    except (KeyError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be an e-mail URL such as smtp://user:pass@host:587 or "
+            f"consolemail://, got {url!r} ({exc})"
+        ) from None

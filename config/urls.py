@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("staff/", include("proposals.urls_staff")),
+    path("agency/", include("responses.urls_officer")),
+    path("", include("proposals.urls_public")),
+]
+
+admin.site.site_header = "建言 · 提案办理系统管理"
+admin.site.site_title = "建言"
+admin.site.index_title = "数据管理（后备）"
+

@@ -1,0 +1,264 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Session(models.Model):
+    """届/次会议: proposals are numbered within one."""
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    term = models.PositiveSmallIntegerField(_("届"))
+    meeting = models.PositiveSmallIntegerField(_("次会议"))
+    year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
+    opened_on = models.DateField(_("开幕日期"), null=True, blank=True)
+    is_current = models.BooleanField(_("当前会议"), default=False)
+
+    class Meta:
+        verbose_name = _("届次会议")
+        verbose_name_plural = _("届次会议")
+        ordering = ["-year", "-term", "-meeting"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "meeting"], name="session_term_meeting"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """类别: 经济 / 政治 / 文化 / 社会 / 生态文明 / 其他 — editable."""
+
+    name = models.CharField(_("名称"), max_length=32, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("类别")
+        verbose_name_plural = _("类别")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SponsorKind(models.TextChoices):
+    MEMBER = "member", _("委员")
+    PARTY = "party", _("民主党派")
+    FEDERATION = "federation", _("工商联")
+    SECTOR = "sector", _("界别")
+    COMMITTEE = "committee", _("专门委员会")
+
+
+class Sponsor(models.Model):
+    """提案人/建议人: a member, a party, the federation, a sector group or a committee."""
+
+    name = models.CharField(_("名称"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=16, choices=SponsorKind.choices)
+    affiliation = models.CharField(
+        _("党派/界别"), max_length=64, blank=True, help_text=_("委员所属党派或界别")
+    )
+    # Personal details: never shown on public pages, API, feeds or exports.
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("提案人")
+        verbose_name_plural = _("提案人")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind"], name="sponsor_name_kind"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProposalKind(models.TextChoices):
+    PROPOSAL = "proposal", _("提案")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    REGISTERED = "registered", _("已立案")
+    REJECTED = "rejected", _("不予立案")
+    CONVERTED = "converted", _("转意见建议")
+    MERGED = "merged", _("已并案")
+    ASSIGNED = "assigned", _("办理中")
+    REPLIED = "replied", _("已答复")
+    EVALUATED = "evaluated", _("已评价")
+    REHANDLING = "rehandling", _("重新办理")
+    CLOSED = "closed", _("已办结")
+
+
+class ProposalQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def with_list_relations(self):
+        return self.select_related("session", "category").prefetch_related(
+            "sponsorships__sponsor"
+        )
+
+
+class Proposal(models.Model):
+    """提案/建议: numbered within its session; its status follows DOMAIN.md's life."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("届次会议"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    number = models.PositiveIntegerField(_("编号"))
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=ProposalKind.choices, default=ProposalKind.PROPOSAL
+    )
+    title = models.CharField(_("标题"), max_length=300)
+    body = models.TextField(_("内容"))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类别"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    sponsors = models.ManyToManyField(
+        Sponsor, through="Sponsorship", verbose_name=_("提案人"), related_name="proposals"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+
+    # 审查 (review)
+    reviewed_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+    review_note = models.TextField(_("审查意见/不予立案理由"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入提案"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_proposals",
+    )
+
+    # 重点提案 / 督办
+    is_key = models.BooleanField(_("重点提案"), default=False)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("督办领导"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_proposals",
+    )
+
+    # 公开 / 发布
+    is_published = models.BooleanField(_("已公开"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    view_count = models.PositiveIntegerField(_("浏览次数"), default=0)
+
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提案")
+        verbose_name_plural = _("提案")
+        ordering = ["-session__year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="proposal_session_number"),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False),
+                name="merged_proposal_names_target",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(is_published=True),
+                name="proposal_published_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def lead_sponsor(self):
+        for sponsorship in self.sponsorships.all():
+            if sponsorship.is_lead:
+                return sponsorship.sponsor
+        return None
+
+    @property
+    def co_sponsors(self):
+        return [s.sponsor for s in self.sponsorships.all() if not s.is_lead]
+
+
+class Sponsorship(models.Model):
+    """One sponsor on one proposal: exactly one lead (领衔), any number of co-sponsors (联名)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="sponsorships")
+    sponsor = models.ForeignKey(
+        Sponsor, verbose_name=_("提案人"), on_delete=models.PROTECT, related_name="sponsorships"
+    )
+    is_lead = models.BooleanField(_("领衔"), default=False)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("提案人署名")
+        verbose_name_plural = _("提案人署名")
+        ordering = ["-is_lead", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "sponsor"], name="sponsorship_unique"),
+            models.UniqueConstraint(
+                fields=["proposal"], condition=Q(is_lead=True), name="one_lead_sponsor"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.sponsor)
+
+
+class Event(models.Model):
+    """An audit row per state change: who, what, when, from → to."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("提案"), on_delete=models.CASCADE, related_name="events"
+    )
+    assignment = models.ForeignKey(
+        "responses.Assignment",
+        verbose_name=_("交办"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

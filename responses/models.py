@@ -1,0 +1,459 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Agency(models.Model):
+    """承办单位, e.g. 苏州市工业和信息化局."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=32, blank=True)
+    email = models.EmailField(_("单位邮箱"), blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClassificationScheme(models.TextChoices):
+    ABC = "ABC", _("A/B/C 三类")
+    ABCD = "ABCD", _("A/B/C/D 四类")
+
+
+CLASSIFICATION_LABELS = {
+    "ABC": {
+        "A": _("已经解决或基本解决"),
+        "B": _("正在解决或列入计划解决"),
+        "C": _("因条件限制留作参考"),
+    },
+    "ABCD": {
+        "A": _("已经解决或基本解决"),
+        "B": _("正在解决或列入计划解决"),
+        "C": _("需以后解决"),
+        "D": _("留作参考"),
+    },
+}
+
+
+class CommitteeRules(models.Model):
+    """The periods and the classification scheme a committee's admin can change.
+
+    One row (pk=1); `CommitteeRules.current()` creates it with DOMAIN.md's defaults.
+    """
+
+    reply_months = models.PositiveSmallIntegerField(_("答复期限（月）"), default=3)
+    max_months = models.PositiveSmallIntegerField(_("延期上限（自交办起，月）"), default=6)
+    reassignment_working_days = models.PositiveSmallIntegerField(
+        _("申请调整期限（工作日）"), default=10
+    )
+    joint_opinion_months = models.PositiveSmallIntegerField(_("会办意见期限（月）"), default=1)
+    rehandling_months = models.PositiveSmallIntegerField(_("重新办理期限（月）"), default=1)
+    classification_scheme = models.CharField(
+        _("答复类别方案"),
+        max_length=4,
+        choices=ClassificationScheme.choices,
+        default=ClassificationScheme.ABC,
+    )
+    reminder_days_before = models.CharField(
+        _("到期前提醒（天，逗号分隔）"), max_length=64, default="30,7,1,0"
+    )
+    overdue_reminder_every_days = models.PositiveSmallIntegerField(
+        _("逾期后每隔几天提醒"), default=7
+    )
+
+    class Meta:
+        verbose_name = _("办理规则")
+        verbose_name_plural = _("办理规则")
+
+    def __str__(self):
+        return str(_("办理规则"))
+
+    @classmethod
+    def current(cls) -> "CommitteeRules":
+        rules, _created = cls.objects.get_or_create(pk=1)
+        return rules
+
+    def classification_choices(self) -> list[tuple[str, str]]:
+        labels = CLASSIFICATION_LABELS[self.classification_scheme]
+        return [(code, f"{code}：{label}") for code, label in labels.items()]
+
+
+class Role(models.TextChoices):
+    SOLE = "sole", _("独办")
+    LEAD = "lead", _("主办")
+    JOINT = "joint", _("会办")
+    ASSISTING = "assisting", _("协办")
+    SEPARATE = "separate", _("分办")
+
+
+# Sole, lead and separate agencies each owe the sponsor a reply; joint and assisting
+# agencies send their opinion to the lead instead.
+REPLYING_ROLES = frozenset({Role.SOLE, Role.LEAD, Role.SEPARATE})
+OPINION_ROLES = frozenset({Role.JOINT, Role.ASSISTING})
+
+
+class AssignmentState(models.TextChoices):
+    PENDING = "pending", _("待签收")
+    ACCEPTED = "accepted", _("办理中")
+    REASSIGNMENT_REQUESTED = "reassignment_requested", _("申请调整中")
+    WITHDRAWN = "withdrawn", _("已调整撤回")
+    OPINION_FILED = "opinion_filed", _("已提交会办意见")
+    REPLIED = "replied", _("已答复")
+    REHANDLING = "rehandling", _("重新办理")
+
+
+OPEN_STATES = frozenset(
+    {
+        AssignmentState.PENDING,
+        AssignmentState.ACCEPTED,
+        AssignmentState.REASSIGNMENT_REQUESTED,
+        AssignmentState.REHANDLING,
+    }
+)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def for_agency(self, agency):
+        return self.filter(agency=agency)
+
+    def owing_reply(self):
+        return self.filter(role__in=REPLYING_ROLES)
+
+
+class Assignment(models.Model):
+    """交办: one agency's part in handling one proposal, with its deadline."""
+
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        verbose_name=_("提案"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("办理方式"), max_length=16, choices=Role.choices)
+    state = models.CharField(
+        _("状态"),
+        max_length=32,
+        choices=AssignmentState.choices,
+        default=AssignmentState.PENDING,
+        db_index=True,
+    )
+    assigned_at = models.DateTimeField(_("交办时间"), default=timezone.now)
+    deadline = models.DateField(_("办理期限"))
+    deadline_explanation = models.TextField(_("期限计算说明"), blank=True)
+    opinion_deadline = models.DateField(_("会办意见期限"), null=True, blank=True)
+    reassignment_deadline = models.DateField(_("申请调整截止"), null=True, blank=True)
+    opinions_waived = models.BooleanField(_("免于等待会办意见"), default=False)
+    accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    next_reminder_at = models.DateTimeField(_("下次提醒时间"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "agency"],
+                condition=~Q(state="withdrawn"),
+                name="one_live_assignment_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(role__in=["sole", "lead"]) & ~Q(state="withdrawn"),
+                name="one_lead_agency",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="assignment_reminder_due_idx",
+            ),
+            models.Index(fields=["agency", "state", "deadline"], name="assignment_agency_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id} → {self.agency} ({self.get_role_display()})"
+
+    @property
+    def owes_reply(self) -> bool:
+        return self.role in REPLYING_ROLES
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def days_left(self, today=None) -> int:
+        today = today or timezone.localdate()
+        return (self.deadline - today).days
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.days_left(today) < 0
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class AgencyRequest(models.Model):
+    assignment = models.ForeignKey(Assignment, verbose_name=_("交办"), on_delete=models.CASCADE)
+    reason = models.TextField(_("理由"))
+    status = models.CharField(
+        _("审批状态"),
+        max_length=16,
+        choices=RequestStatus.choices,
+        default=RequestStatus.PENDING,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at"]
+
+
+class ReassignmentRequest(AgencyRequest):
+    """申请调整: the matter is outside the agency's remit."""
+
+    suggested_agency = models.CharField(_("建议改由单位"), max_length=100, blank=True)
+
+    class Meta(AgencyRequest.Meta):
+        verbose_name = _("调整申请")
+        verbose_name_plural = _("调整申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="pending"),
+                name="one_pending_reassignment",
+            ),
+        ]
+
+
+class ExtensionRequest(AgencyRequest):
+    """延期申请: never past the committee's maximum from assignment."""
+
+    requested_deadline = models.DateField(_("申请延至"))
+    previous_deadline = models.DateField(_("原期限"))
+
+    class Meta(AgencyRequest.Meta):
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(status="pending"), name="one_pending_extension"
+            ),
+        ]
+
+
+class JointOpinion(models.Model):
+    """会办意见: a joint or assisting agency's opinion, sent to the lead agency."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("会办/协办交办"), on_delete=models.CASCADE,
+        related_name="opinions",
+    )
+    body = models.TextField(_("意见内容"))
+    attachment = models.FileField(_("附件"), upload_to="opinions/%Y/%m/", blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.SET_NULL,
+        null=True, related_name="+",
+    )
+    filed_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("会办意见")
+        verbose_name_plural = _("会办意见")
+        ordering = ["-filed_at"]
+
+    def __str__(self):
+        return f"{self.assignment.agency} {self.filed_at:%Y-%m-%d}"
+
+
+class ReplyStatus(models.TextChoices):
+    DRAFT = "draft", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+
+
+class ReplyQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=ReplyStatus.CONFIRMED, is_public=True)
+
+
+class Reply(models.Model):
+    """答复: the letter a lead, sole or separate agency sends the sponsor."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("交办"), on_delete=models.CASCADE, related_name="replies"
+    )
+    round = models.PositiveSmallIntegerField(
+        _("办理轮次"), default=1, help_text=_("重新办理后的答复为第 2 轮及以后")
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT
+    )
+    classification = models.CharField(_("办理类型"), max_length=1)
+    classification_label = models.CharField(_("办理类型说明"), max_length=32, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"))
+    signer = models.CharField(_("签发人"), max_length=64)
+    contact = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    is_public = models.BooleanField(_("公开答复"), default=True)
+    summary = models.TextField(_("答复内容"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.SET_NULL,
+        null=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("填报时间"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("答复")
+        verbose_name_plural = _("答复")
+        ordering = ["-replied_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "round"], name="one_reply_per_round"),
+            models.CheckConstraint(
+                condition=Q(classification__in=["A", "B", "C", "D"]),
+                name="reply_classification_code",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} {self.classification}"
+
+    @property
+    def classification_display(self) -> str:
+        return f"{self.classification}：{self.classification_label}".rstrip("：")
+
+
+class DocumentType(models.TextChoices):
+    DOC = "doc", "Word 97-2003 (.doc)"
+    DOCX = "docx", "Word (.docx)"
+    WPS = "wps", "WPS (.wps)"
+    RTF = "rtf", "RTF (.rtf)"
+    PDF = "pdf", "PDF (.pdf)"
+
+
+class RenderStatus(models.TextChoices):
+    WAITING = "waiting", _("等待转换")
+    RENDERING = "rendering", _("正在转换")
+    READY = "ready", _("已完成")
+    FAILED = "failed", _("转换失败")
+
+
+class ReplyDocument(models.Model):
+    """附件: an uploaded reply letter, kept byte for byte, and what we derive from it."""
+
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("答复"), on_delete=models.CASCADE, related_name="documents"
+    )
+    original = models.FileField(_("原件"), upload_to="replies/originals/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    doc_type = models.CharField(_("文件类型"), max_length=8, choices=DocumentType.choices)
+    pdf = models.FileField(_("PDF"), upload_to="replies/pdf/%Y/%m/", blank=True)
+    text = models.TextField(_("提取文本"), blank=True)
+    render_status = models.CharField(
+        _("转换状态"),
+        max_length=16,
+        choices=RenderStatus.choices,
+        default=RenderStatus.WAITING,
+        db_index=True,
+    )
+    render_error = models.TextField(_("转换错误"), blank=True)
+    render_attempts = models.PositiveSmallIntegerField(_("转换次数"), default=0)
+    rendered_at = models.DateTimeField(_("转换完成时间"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.SET_NULL,
+        null=True, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("答复附件")
+        verbose_name_plural = _("答复附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class Feedback(models.Model):
+    """征询意见: a sponsor's satisfaction with a reply."""
+
+    reply = models.ForeignKey(
+        Reply, verbose_name=_("答复"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    sponsor = models.ForeignKey(
+        "proposals.Sponsor", verbose_name=_("提案人"), on_delete=models.PROTECT,
+        related_name="feedback",
+    )
+    satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.SET_NULL,
+        null=True, related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("满意度评价")
+        verbose_name_plural = _("满意度评价")
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "sponsor"], name="one_feedback_per_reply"),
+        ]
+
+    def __str__(self):
+        return f"{self.sponsor}: {self.get_satisfaction_display()}"
