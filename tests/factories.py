@@ -1,0 +1,106 @@
+"""factory_boy factories for the domain. Tests build what they need from these."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Role, User
+from proposals.models import Category, Proposal, Session, Sponsor, SponsorKind, Sponsorship, Status
+from responses.models import Agency, Assignment, Reply, ReplyStatus
+from responses.models import Role as AssignmentRole
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+        django_get_or_create = ("term", "meeting")
+
+    term = 15
+    meeting = factory.Sequence(lambda n: n + 1)
+    year = factory.LazyAttribute(lambda o: 2021 + o.meeting)
+    name = factory.LazyAttribute(lambda o: f"第{o.term}届委员会第{o.meeting}次会议")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("name",)
+
+    name = "经济"
+
+
+class SponsorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sponsor
+        django_get_or_create = ("name", "kind")
+
+    name = factory.Sequence(lambda n: f"委员{n}")
+    kind = SponsorKind.MEMBER
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"苏州市第{n}局")
+    email = factory.Sequence(lambda n: f"agency{n}@example.gov.cn")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("pw-for-tests-1")
+    role = Role.STAFF
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(SessionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"关于推进第{n}项工作的建议")
+    body = "建议内容。"
+    category = factory.SubFactory(CategoryFactory)
+    status = Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def lead_sponsor(self, create, extracted, **kwargs):
+        if not create:
+            return
+        sponsor = extracted or SponsorFactory()
+        Sponsorship.objects.create(proposal=self, sponsor=sponsor, is_lead=True)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    proposal = factory.SubFactory(ProposalFactory, status=Status.ASSIGNED)
+    agency = factory.SubFactory(AgencyFactory)
+    role = AssignmentRole.LEAD
+    assigned_at = factory.LazyFunction(timezone.now)
+    deadline = factory.LazyAttribute(
+        lambda o: timezone.localdate(o.assigned_at) + dt.timedelta(days=91)
+    )
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reply
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    classification = "A"
+    classification_label = "已经解决或基本解决"
+    replied_at = factory.LazyFunction(timezone.now)
+    signer = "张局长"
+    status = ReplyStatus.CONFIRMED
