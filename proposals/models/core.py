@@ -226,6 +226,36 @@ class Sponsorship(models.Model):
         return str(self.sponsor)
 
 
+class Action(models.TextChoices):
+    CREATE = "create", _("录入")
+    UPDATE = "update", _("修改")
+    SUBMIT = "submit", _("提交")
+    REGISTER = "register", _("立案")
+    REJECT = "reject", _("不予立案")
+    CONVERT = "convert", _("转意见建议")
+    MERGE = "merge", _("并案")
+    SET_KEY = "set_key", _("设置重点提案")
+    ASSIGN = "assign", _("交办")
+    ACCEPT = "accept", _("签收")
+    REQUEST_REASSIGNMENT = "request_reassignment", _("申请调整")
+    DECIDE_REASSIGNMENT = "decide_reassignment", _("审批调整申请")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    DECIDE_EXTENSION = "decide_extension", _("审批延期申请")
+    FILE_OPINION = "file_opinion", _("提交会办意见")
+    WAIVE_OPINIONS = "waive_opinions", _("免于等待会办意见")
+    FILE_REPLY = "file_reply", _("填报答复")
+    ATTACH_DOCUMENT = "attach_document", _("上传答复附件")
+    CONFIRM_REPLY = "confirm_reply", _("确认答复")
+    REOPEN_REPLY = "reopen_reply", _("退回答复")
+    RECORD_FEEDBACK = "record_feedback", _("录入满意度")
+    SEND_BACK = "send_back", _("重新办理")
+    CLOSE = "close", _("办结")
+    PUBLISH = "publish", _("公开")
+    UNPUBLISH = "unpublish", _("取消公开")
+    REMIND = "remind", _("催办")
+    CHANGE_DEADLINE = "change_deadline", _("调整期限")
+
+
 class Event(models.Model):
     """An audit row per state change: who, what, when, from → to."""
 
@@ -248,7 +278,7 @@ class Event(models.Model):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    action = models.CharField(_("操作"), max_length=40, choices=Action.choices, db_index=True)
     from_state = models.CharField(_("原状态"), max_length=32, blank=True)
     to_state = models.CharField(_("新状态"), max_length=32, blank=True)
     note = models.TextField(_("说明"), blank=True)

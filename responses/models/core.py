@@ -270,6 +270,9 @@ class ReassignmentRequest(AgencyRequest):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.assignment.agency} {self.get_status_display()}"
+
 
 class ExtensionRequest(AgencyRequest):
     """延期申请: never past the committee's maximum from assignment."""
@@ -286,19 +289,27 @@ class ExtensionRequest(AgencyRequest):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.assignment.agency} → {self.requested_deadline} {self.get_status_display()}"
+
 
 class JointOpinion(models.Model):
     """会办意见: a joint or assisting agency's opinion, sent to the lead agency."""
 
     assignment = models.ForeignKey(
-        Assignment, verbose_name=_("会办/协办交办"), on_delete=models.CASCADE,
+        Assignment,
+        verbose_name=_("会办/协办交办"),
+        on_delete=models.CASCADE,
         related_name="opinions",
     )
     body = models.TextField(_("意见内容"))
     attachment = models.FileField(_("附件"), upload_to="opinions/%Y/%m/", blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.SET_NULL,
-        null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     filed_at = models.DateTimeField(_("提交时间"), default=timezone.now)
 
@@ -342,8 +353,11 @@ class Reply(models.Model):
     is_public = models.BooleanField(_("公开答复"), default=True)
     summary = models.TextField(_("答复内容"), blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.SET_NULL,
-        null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("填报时间"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
@@ -409,8 +423,11 @@ class ReplyDocument(models.Model):
     render_attempts = models.PositiveSmallIntegerField(_("转换次数"), default=0)
     rendered_at = models.DateTimeField(_("转换完成时间"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.SET_NULL,
-        null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
@@ -436,14 +453,19 @@ class Feedback(models.Model):
         Reply, verbose_name=_("答复"), on_delete=models.CASCADE, related_name="feedback"
     )
     sponsor = models.ForeignKey(
-        "proposals.Sponsor", verbose_name=_("提案人"), on_delete=models.PROTECT,
+        "proposals.Sponsor",
+        verbose_name=_("提案人"),
+        on_delete=models.PROTECT,
         related_name="feedback",
     )
     satisfaction = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices)
     comment = models.TextField(_("意见"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.SET_NULL,
-        null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now)
 

@@ -1,0 +1,400 @@
+"""The life of a proposal, one function per transition (DOMAIN.md "Life of a proposal").
+
+Each function checks its rules, runs in one transaction, writes an Event row and raises
+TransitionError (with a message for the user) for an illegal move, leaving nothing
+changed. Assignment-level transitions live in responses/services.py.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proposals import hooks
+from proposals.models import (
+    Action,
+    Category,
+    Proposal,
+    ProposalKind,
+    Session,
+    Sponsor,
+    Sponsorship,
+    Status,
+)
+from proposals.workflow import (
+    TransitionError,
+    lock,
+    record_event,
+    require_staff,
+    state_label,
+)
+
+__all__ = [
+    "TransitionError",
+    "close_proposal",
+    "convert_proposal",
+    "create_proposal",
+    "merge_proposal",
+    "next_free_number",
+    "publish_proposal",
+    "register_proposal",
+    "reject_proposal",
+    "set_key_proposal",
+    "submit_proposal",
+    "unpublish_proposal",
+    "update_proposal",
+]
+
+# Where a proposal may be made public: it has passed review and was not turned away.
+PUBLISHABLE = frozenset(
+    {
+        Status.REGISTERED,
+        Status.MERGED,
+        Status.ASSIGNED,
+        Status.REPLIED,
+        Status.EVALUATED,
+        Status.REHANDLING,
+        Status.CLOSED,
+    }
+)
+EDITABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.REGISTERED})
+
+
+def next_free_number(session: Session) -> int:
+    """The number staff are offered for a new proposal: one past the highest in use."""
+    highest = session.proposals.aggregate(highest=Max("number"))["highest"]
+    return (highest or 0) + 1
+
+
+def _refuse(proposal: Proposal, action_label: str):
+    raise TransitionError(
+        _("提案第%(number)s号当前状态为“%(state)s”，不能%(action)s。"),
+        params={
+            "number": proposal.number,
+            "state": state_label(Status, proposal.status),
+            "action": action_label,
+        },
+    )
+
+
+def _move(proposal, *, allowed, to, action, by, note="", **fields) -> Proposal:
+    """Lock the row, check its status, update it and record the event. Atomic by caller."""
+    current = lock(proposal)
+    if current.status not in allowed:
+        _refuse(current, str(Action(action).label))
+    from_state = current.status
+    fields["status"] = to
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    Proposal.objects.filter(pk=proposal.pk).update(updated_at=timezone.now(), **fields)
+    record_event(proposal, action, by=by, from_state=from_state, to_state=to, note=note)
+    return proposal
+
+
+def _clean_text(value: str, *, field_label: str, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise TransitionError(_("请填写%(field)s。"), params={"field": field_label})
+    return value
+
+
+def _set_sponsors(proposal: Proposal, lead: Sponsor, co_sponsors: Iterable[Sponsor]) -> None:
+    co = [s for s in dict.fromkeys(co_sponsors) if s.pk != lead.pk]
+    proposal.sponsorships.all().delete()
+    Sponsorship.objects.create(proposal=proposal, sponsor=lead, is_lead=True, order=0)
+    Sponsorship.objects.bulk_create(
+        Sponsorship(proposal=proposal, sponsor=s, is_lead=False, order=i)
+        for i, s in enumerate(co, start=1)
+    )
+
+
+@transaction.atomic
+def create_proposal(
+    *,
+    session: Session,
+    title: str,
+    body: str,
+    lead_sponsor: Sponsor,
+    co_sponsors: Iterable[Sponsor] = (),
+    category: Category | None = None,
+    number: int | None = None,
+    kind: str = ProposalKind.PROPOSAL,
+    submitted_at: datetime | None = None,
+    is_key: bool = False,
+    draft: bool = False,
+    by,
+) -> Proposal:
+    """Enter a proposal. Staff only.
+
+    Rules: title, body and a lead sponsor are required; the number is unique within the
+    session (None takes the next free one — the session row is locked meanwhile so two
+    staff entering at once never get the same number); a proposal entered by staff is
+    submitted unless `draft`.
+    """
+    require_staff(by)
+    title = _clean_text(title, field_label=_("标题"))
+    body = _clean_text(body, field_label=_("内容"))
+    if lead_sponsor is None:
+        raise TransitionError(_("请选择领衔提案人。"))
+    Session.objects.select_for_update().filter(pk=session.pk).exists()
+    if number is None:
+        number = next_free_number(session)
+    elif number < 1:
+        raise TransitionError(_("编号必须是正整数。"))
+    elif session.proposals.filter(number=number).exists():
+        raise TransitionError(
+            _("%(session)s已有第%(number)s号提案，请换一个编号（建议 %(free)s）。"),
+            params={"session": session, "number": number, "free": next_free_number(session)},
+        )
+    status = Status.DRAFT if draft else Status.SUBMITTED
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                session=session,
+                number=number,
+                kind=kind,
+                title=title,
+                body=body,
+                category=category,
+                is_key=is_key,
+                status=status,
+                submitted_at=None if draft else (submitted_at or timezone.now()),
+            )
+    except IntegrityError:
+        raise TransitionError(
+            _("第%(number)s号已被占用，请刷新后重试。"), params={"number": number}
+        ) from None
+    _set_sponsors(proposal, lead_sponsor, co_sponsors)
+    record_event(proposal, Action.CREATE, by=by, to_state=status, number=number)
+    return proposal
+
+
+_UPDATABLE_FIELDS = frozenset({"title", "body", "category", "kind", "submitted_at"})
+
+
+@transaction.atomic
+def update_proposal(
+    proposal: Proposal,
+    *,
+    by,
+    lead_sponsor: Sponsor | None = None,
+    co_sponsors: Iterable[Sponsor] | None = None,
+    **fields,
+) -> Proposal:
+    """Correct a proposal's fields before it is assigned. Staff only; records what changed."""
+    require_staff(by)
+    unknown = set(fields) - _UPDATABLE_FIELDS
+    if unknown:
+        raise TransitionError(
+            _("不能修改这些字段：%(fields)s"), params={"fields": ", ".join(sorted(unknown))}
+        )
+    current = lock(proposal)
+    if current.status not in EDITABLE:
+        _refuse(current, str(Action.UPDATE.label))
+    if "title" in fields:
+        fields["title"] = _clean_text(fields["title"], field_label=_("标题"))
+    if "body" in fields:
+        fields["body"] = _clean_text(fields["body"], field_label=_("内容"))
+    changed = sorted(name for name, value in fields.items() if getattr(current, name) != value)
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    if changed:
+        proposal.save(update_fields=[*changed, "updated_at"])
+    if lead_sponsor is not None or co_sponsors is not None:
+        lead = lead_sponsor or proposal.lead_sponsor
+        co = co_sponsors if co_sponsors is not None else proposal.co_sponsors
+        _set_sponsors(proposal, lead, co)
+        changed.append("sponsors")
+    if changed:
+        record_event(proposal, Action.UPDATE, by=by, fields=changed)
+    return proposal
+
+
+@transaction.atomic
+def submit_proposal(proposal: Proposal, *, by) -> Proposal:
+    """草稿 → 已提交."""
+    require_staff(by)
+    return _move(
+        proposal,
+        allowed={Status.DRAFT},
+        to=Status.SUBMITTED,
+        action=Action.SUBMIT,
+        by=by,
+        submitted_at=proposal.submitted_at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
+    """立案: a submitted proposal passes review. Two staff at once: the second is refused."""
+    require_staff(by)
+    return _move(
+        proposal,
+        allowed={Status.SUBMITTED},
+        to=Status.REGISTERED,
+        action=Action.REGISTER,
+        by=by,
+        note=note,
+        reviewed_at=timezone.now(),
+        review_note=note,
+    )
+
+
+@transaction.atomic
+def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
+    """不予立案: the reason is required and is kept as the review note."""
+    require_staff(by)
+    reason = _clean_text(reason, field_label=_("不予立案理由"))
+    return _move(
+        proposal,
+        allowed={Status.SUBMITTED},
+        to=Status.REJECTED,
+        action=Action.REJECT,
+        by=by,
+        note=reason,
+        reviewed_at=timezone.now(),
+        review_note=reason,
+    )
+
+
+@transaction.atomic
+def convert_proposal(proposal: Proposal, *, note: str = "", by) -> Proposal:
+    """转意见建议: handled as an opinion instead of a proposal."""
+    require_staff(by)
+    return _move(
+        proposal,
+        allowed={Status.SUBMITTED},
+        to=Status.CONVERTED,
+        action=Action.CONVERT,
+        by=by,
+        note=note,
+        reviewed_at=timezone.now(),
+        review_note=note,
+    )
+
+
+MERGE_TARGETS = frozenset({Status.REGISTERED, Status.ASSIGNED, Status.REHANDLING})
+
+
+@transaction.atomic
+def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") -> Proposal:
+    """并案: handled together with `into`; its sponsors still get the reply to `into`.
+
+    Rules: same session; `into` is itself registered or being handled, and not merged.
+    """
+    require_staff(by)
+    if into.pk == proposal.pk:
+        raise TransitionError(_("不能把提案并入它自己。"))
+    target = lock(into)
+    if target.session_id != proposal.session_id:
+        raise TransitionError(_("只能并入同一届次会议的提案。"))
+    if target.status not in MERGE_TARGETS:
+        raise TransitionError(
+            _("第%(number)s号提案状态为“%(state)s”，不能作为并案的主提案。"),
+            params={"number": target.number, "state": state_label(Status, target.status)},
+        )
+    note = note or _("并入第%(number)s号提案办理") % {"number": target.number}
+    return _move(
+        proposal,
+        allowed={Status.SUBMITTED, Status.REGISTERED},
+        to=Status.MERGED,
+        action=Action.MERGE,
+        by=by,
+        note=note,
+        merged_into=target,
+        reviewed_at=timezone.now(),
+        review_note=note,
+    )
+
+
+@transaction.atomic
+def set_key_proposal(proposal: Proposal, *, is_key: bool, supervisor=None, by) -> Proposal:
+    """重点提案: a key proposal may name its supervising leader (督办领导)."""
+    require_staff(by)
+    current = lock(proposal)
+    if current.status in {Status.REJECTED, Status.CONVERTED, Status.MERGED}:
+        _refuse(current, str(Action.SET_KEY.label))
+    proposal.is_key = is_key
+    proposal.supervisor = supervisor if is_key else None
+    proposal.save(update_fields=["is_key", "supervisor", "updated_at"])
+    record_event(
+        proposal,
+        Action.SET_KEY,
+        by=by,
+        is_key=is_key,
+        supervisor=str(supervisor) if supervisor else "",
+    )
+    return proposal
+
+
+@transaction.atomic
+def publish_proposal(proposal: Proposal, *, by) -> Proposal:
+    """公开: the proposal (and its public replies) appear on the public portal."""
+    require_staff(by)
+    current = lock(proposal)
+    if current.is_published:
+        raise TransitionError(_("该提案已经公开。"))
+    if current.status not in PUBLISHABLE:
+        _refuse(current, str(Action.PUBLISH.label))
+    proposal.is_published = True
+    proposal.published_at = timezone.now()
+    proposal.save(update_fields=["is_published", "published_at", "updated_at"])
+    record_event(proposal, Action.PUBLISH, by=by)
+    hooks.publication_changed(proposal)
+    return proposal
+
+
+@transaction.atomic
+def unpublish_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
+    """取消公开: withdrawn from every public page, API, feed and file URL at once."""
+    require_staff(by)
+    current = lock(proposal)
+    if not current.is_published:
+        raise TransitionError(_("该提案尚未公开。"))
+    proposal.is_published = False
+    proposal.save(update_fields=["is_published", "updated_at"])
+    record_event(proposal, Action.UNPUBLISH, by=by, note=note)
+    hooks.publication_changed(proposal)
+    return proposal
+
+
+@transaction.atomic
+def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
+    """办结: every agency that owes a reply has replied. Proposals merged into it close too."""
+    require_staff(by)
+    from responses.models import AssignmentState
+
+    waiting = (
+        proposal.assignments.owing_reply()
+        .exclude(state__in={AssignmentState.REPLIED, AssignmentState.WITHDRAWN})
+        .select_related("agency")
+    )
+    if waiting:
+        raise TransitionError(
+            _("以下承办单位尚未答复，不能办结：%(agencies)s"),
+            params={"agencies": "、".join(a.agency.name for a in waiting)},
+        )
+    now = timezone.now()
+    _move(
+        proposal,
+        allowed={Status.REPLIED, Status.EVALUATED},
+        to=Status.CLOSED,
+        action=Action.CLOSE,
+        by=by,
+        note=note,
+        closed_at=now,
+    )
+    for merged in proposal.merged_proposals.select_for_update():
+        record_event(
+            merged,
+            Action.CLOSE,
+            by=by,
+            from_state=merged.status,
+            to_state=merged.status,
+            note=_("随第%(number)s号提案办结") % {"number": proposal.number},
+        )
+    proposal.merged_proposals.update(closed_at=now)
+    return proposal

@@ -1,0 +1,78 @@
+"""What every transition shares: its error, its permission checks, its audit row."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from proposals.models import Event, Proposal
+
+
+class TransitionError(ValidationError):
+    """An illegal move, refused before anything changed. The message is for the user."""
+
+    def __init__(self, message, params=None):
+        super().__init__(message, code="transition", params=params)
+
+    def __str__(self):
+        return " ".join(self.messages)
+
+
+def require_staff(user) -> None:
+    if user is None or not getattr(user, "is_staff_member", False):
+        raise PermissionDenied(_("只有提案委员会工作人员可以执行此操作。"))
+
+
+def require_agency_member(user, agency) -> None:
+    """Staff may act for any agency; an officer only for their own."""
+    if user is not None and getattr(user, "is_staff_member", False):
+        return
+    if user is None or not getattr(user, "is_officer", False) or user.agency_id != agency.pk:
+        raise PermissionDenied(_("您不是该承办单位的联络员，不能执行此操作。"))
+
+
+def state_label(choices: type[models.TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def record_event(
+    proposal: Proposal,
+    action: str,
+    *,
+    by,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    assignment=None,
+    **data,
+) -> Event:
+    return Event.objects.create(
+        proposal=proposal,
+        assignment=assignment,
+        actor=by if getattr(by, "pk", None) else None,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data={key: _jsonable(value) for key, value in data.items()},
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def lock(model_instance):
+    """Re-read a row under a row lock (PostgreSQL) inside the current transaction.
+
+    On SQLite the IMMEDIATE transaction mode already serialises writers.
+    """
+    return type(model_instance).objects.select_for_update().get(pk=model_instance.pk)
