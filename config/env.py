@@ -94,12 +94,36 @@ def env_redis(name: str) -> str | None:
     return url
 
 
-def env_email(name: str, default: str) -> dict:
+_MAILER_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_FILE_PATH": "file_path",
+}
+
+
+def env_mailer(name: str, default: str) -> dict:
+    """An e-mail URL (smtp://user:pass@host:587, consolemail://, filemail:///path,
+    memorymail://) as one Django 6.1 MAILERS entry."""
     url = env_str(name, default)
     try:
-        return environ.Env.email_url_config(url)
+        config = environ.Env.email_url_config(url)
     except (KeyError, ValueError) as exc:
         raise ImproperlyConfigured(
             f"{name} must be an e-mail URL such as smtp://user:pass@host:587 or "
             f"consolemail://, got {url!r} ({exc})"
         ) from None
+    backend = config["EMAIL_BACKEND"]
+    options = {
+        option: config[key]
+        for key, option in _MAILER_OPTIONS.items()
+        if key in config and config[key] not in (None, "")
+    }
+    if not backend.endswith("smtp.EmailBackend"):
+        options = {k: v for k, v in options.items() if k == "file_path"}
+    elif not options.get("host"):
+        raise ImproperlyConfigured(f"{name} names no SMTP host: {url!r}")
+    return {"BACKEND": backend, "OPTIONS": options}

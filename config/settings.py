@@ -16,7 +16,7 @@ from config.env import (
     env,
     env_bool,
     env_database,
-    env_email,
+    env_mailer,
     env_int,
     env_list,
     env_redis,
@@ -148,6 +148,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
 }
+# config/tasks.py is not an app's tasks module, so autodiscovery does not find it.
+CELERY_IMPORTS = ["config.tasks"]
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {"task": "config.tasks.heartbeat_task", "schedule": 60}
+if TESTING:
+    # Tests run tasks eagerly and cache in memory even when REDIS_URL is set (CI sets it):
+    # a shared Redis would carry cache state between tests and queue tasks no worker runs.
+    # tests/test_celery_worker.py drives a real worker on REDIS_URL explicitly.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CELERY_BROKER_URL = "memory://"
+    CELERY_RESULT_BACKEND = "cache+memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
 
 # --- Auth ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -215,7 +226,7 @@ RENDER_TIMEOUT_SECONDS = env_int("RENDER_TIMEOUT_SECONDS", 60, minimum=5)
 UNOSERVER_URL = env_str("UNOSERVER_URL")  # e.g. 127.0.0.1:2003; unset: cold soffice per file
 
 # --- E-mail ----------------------------------------------------------------------------
-vars().update(env_email("EMAIL_URL", "consolemail://"))
+MAILERS = {"default": env_mailer("EMAIL_URL", "consolemail://")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "建言 <noreply@jianyan.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[建言] "
@@ -249,6 +260,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# SAMEORIGIN, not DENY: reply PDFs are shown in a same-origin frame (CSP frame-src 'self').
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
