@@ -5,6 +5,7 @@ e-mail to the console). Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS,
 DATABASE_URL and REDIS_URL; README.md has the full table.
 """
 
+import sys
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -30,7 +31,8 @@ if (BASE_DIR / ".env").exists():
     env.read_env(str(BASE_DIR / ".env"))
 
 DEBUG = env_bool("DEBUG", True)
-TESTING = env_bool("JIANYAN_TESTING", False)
+# pytest-django imports settings before any conftest runs, so notice pytest itself.
+TESTING = env_bool("JIANYAN_TESTING", "pytest" in sys.modules)
 
 _DEV_SECRET = "dev-only-insecure-key-change-me-7f3a9c1e5b2d4f6a8c0e2b4d6f8a0c2e"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "responses.context_processors.notifications",
             ],
         },
     },
@@ -188,7 +191,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 
 # --- I18N ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

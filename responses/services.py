@@ -664,7 +664,7 @@ def attach_document(reply: Reply, *, upload, by) -> ReplyDocument:
     from responses.documents.sniff import RejectedDocument, inspect_upload
 
     require_agency_member(by, reply.assignment.agency)
-    if reply.status != ReplyStatus.DRAFT:
+    if lock(reply).status != ReplyStatus.DRAFT:
         raise TransitionError(_("答复已确认，不能再更换附件；如需修改请联系提案委员会退回。"))
     try:
         inspection = inspect_upload(upload)
@@ -706,8 +706,7 @@ def confirm_reply(reply: Reply, *, by) -> Reply:
     """确认答复: locks the reply. Needs at least one letter rendered to PDF. The proposal
     becomes 已答复 once every agency that owes a reply has confirmed one."""
     require_agency_member(by, reply.assignment.agency)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    if reply.status != ReplyStatus.DRAFT:
+    if lock(reply).status != ReplyStatus.DRAFT:
         raise TransitionError(_("该答复已经确认。"))
     documents = list(reply.documents.all())
     if not documents:
@@ -759,8 +758,7 @@ def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     note = (note or "").strip()
     if not note:
         raise TransitionError(_("请说明退回答复的理由。"))
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    if reply.status != ReplyStatus.CONFIRMED:
+    if lock(reply).status != ReplyStatus.CONFIRMED:
         raise TransitionError(_("只有已确认的答复可以退回修改。"))
     if reply.feedback.exists():
         raise TransitionError(_("提案人已对该答复作出评价，不能退回；如不满意请安排重新办理。"))
