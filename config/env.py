@@ -109,9 +109,11 @@ def env_mailer(name: str, default: str) -> dict:
     """An e-mail URL (smtp://user:pass@host:587, consolemail://, filemail:///path,
     memorymail://) as one Django 6.1 MAILERS entry."""
     url = env_str(name, default)
+    # django-environ raises ImproperlyConfigured itself for an unknown scheme, without
+    # naming the variable: re-raise every parse error with the variable's name.
     try:
         config = environ.Env.email_url_config(url)
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(
             f"{name} must be an e-mail URL such as smtp://user:pass@host:587 or "
             f"consolemail://, got {url!r} ({exc})"

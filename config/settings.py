@@ -192,6 +192,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
+AXES_VERBOSE = False
 
 # --- I18N ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -7,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/", include("proposals.urls_staff")),
     path("agency/", include("responses.urls_officer")),
+    path("notifications/", include("responses.urls_reminders")),
+    path("api/v1/", include("proposals.api.urls")),
     path("", include("proposals.urls_public")),
 ]
 

@@ -1,9 +1,27 @@
 from django.urls import path
 
+from proposals.feeds import LatestPublicationsFeed
 from proposals.views import public
+from responses.views import public_files
 
 app_name = "public"
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("proposals/", public.proposal_list, name="proposals"),
+    path("proposals/export.csv", public.proposal_export, name="export"),
+    path("proposals/<int:pk>/", public.proposal_detail, name="proposal"),
+    path("agencies/", public.agency_list, name="agencies"),
+    path("agencies/<int:pk>/", public.agency_detail, name="agency"),
+    path("feed/", LatestPublicationsFeed(), name="feed"),
+    path(
+        "replies/documents/<int:pk>/pdf/",
+        public_files.reply_document_pdf,
+        name="reply-pdf",
+    ),
+    path(
+        "replies/documents/<int:pk>/original/",
+        public_files.reply_document_original,
+        name="reply-original",
+    ),
 ]

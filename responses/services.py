@@ -57,6 +57,7 @@ __all__ = [
     "file_joint_opinion",
     "file_reply",
     "record_feedback",
+    "remove_document",
     "reopen_reply",
     "request_extension",
     "request_reassignment",
@@ -699,6 +700,27 @@ def attach_document(reply: Reply, *, upload, by) -> ReplyDocument:
     )
     queue_render(document)
     return document
+
+
+@transaction.atomic
+def remove_document(document: ReplyDocument, *, by) -> None:
+    """Take a letter off a draft reply (e.g. one that failed to render) so a corrected one
+    can replace it. Confirmed replies keep their letters; the event keeps name and sha256."""
+    reply = document.reply
+    require_agency_member(by, reply.assignment.agency)
+    if lock(reply).status != ReplyStatus.DRAFT:
+        raise TransitionError(_("答复已确认，不能再更换附件；如需修改请联系提案委员会退回。"))
+    record_event(
+        reply.assignment.proposal,
+        Action.REMOVE_DOCUMENT,
+        by=by,
+        assignment=reply.assignment,
+        name=document.original_name,
+        sha256=document.sha256,
+    )
+    files = [f for f in (document.original, document.pdf) if f]
+    document.delete()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 
 @transaction.atomic

@@ -100,9 +100,7 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def with_list_relations(self):
-        return self.select_related("session", "category").prefetch_related(
-            "sponsorships__sponsor"
-        )
+        return self.select_related("session", "category").prefetch_related("sponsorships__sponsor")
 
 
 class Proposal(models.Model):
@@ -245,6 +243,7 @@ class Action(models.TextChoices):
     WAIVE_OPINIONS = "waive_opinions", _("免于等待会办意见")
     FILE_REPLY = "file_reply", _("填报答复")
     ATTACH_DOCUMENT = "attach_document", _("上传答复附件")
+    REMOVE_DOCUMENT = "remove_document", _("删除答复附件")
     CONFIRM_REPLY = "confirm_reply", _("确认答复")
     REOPEN_REPLY = "reopen_reply", _("退回答复")
     RECORD_FEEDBACK = "record_feedback", _("录入满意度")

@@ -1,11 +1,160 @@
+"""The public portal: no login, published proposals and public replies only.
+
+Views are thin: what may be shown comes from proposals.selectors, how a list is narrowed
+from proposals.filters, how text is found from proposals.search.
+"""
+
+import csv
+
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from proposals.models import Proposal
+from proposals import search, selectors
+from proposals.filters import PublicProposalFilter
+from proposals.models import ProposalView
+from proposals.models.views import visitor_key
+from responses.models import Agency
+
+PAGE_SIZE = 20
+HOME_SIZE = 8
 
 
+@require_GET
 def home(request):
-    """The public home page: published proposals, newest first."""
-    proposals = Proposal.objects.published().with_list_relations().order_by("-published_at", "-id")
-    page = Paginator(proposals, 20).get_page(request.GET.get("page"))
-    return render(request, "proposals/public/home.html", {"page": page})
+    """Latest published proposals and replies, a search box, the session's figures."""
+    session = selectors.current_session()
+    return render(
+        request,
+        "proposals/public/home.html",
+        {
+            "figures": selectors.session_figures(session),
+            "latest_proposals": selectors.latest_proposals(HOME_SIZE),
+            "latest_replies": selectors.latest_replies(HOME_SIZE),
+        },
+    )
+
+
+def _filtered(request):
+    return PublicProposalFilter(request.GET, queryset=selectors.published_proposals())
+
+
+@require_GET
+def proposal_list(request):
+    filterset = _filtered(request)
+    queryset = selectors.with_public_relations(filterset.qs)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for proposal in page.object_list:
+        selectors.decorate(proposal)
+    search.attach_snippets(page.object_list, filterset.terms)
+    return render(
+        request,
+        "proposals/public/list.html",
+        {"filterset": filterset, "form": filterset.form, "page": page},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_HEADER = [
+    "届次会议",
+    "编号",
+    "类型",
+    "标题",
+    "类别",
+    "提案人",
+    "承办单位",
+    "办理状态",
+    "办理类型",
+    "答复时间",
+    "发布时间",
+    "浏览次数",
+    "网址",
+]
+
+
+def _safe_cell(value):
+    # A cell starting with = + - @ would run as a formula in a spreadsheet program.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv_rows(request, queryset):
+    # Header in Chinese as the page shows it; a BOM so spreadsheet programs read UTF-8.
+    yield "\ufeff"
+    writer = csv.writer(_Echo())
+    yield writer.writerow([_(h) for h in CSV_HEADER])
+    for proposal in queryset.iterator(chunk_size=500):
+        selectors.decorate(proposal)
+        replies = proposal.public_reply_list
+        yield writer.writerow(
+            _safe_cell(value)
+            for value in [
+                proposal.session.name,
+                proposal.number,
+                proposal.get_kind_display(),
+                proposal.title,
+                proposal.category.name if proposal.category else "",
+                "、".join(s.sponsor.name for s in proposal.sponsorships.all()),
+                "、".join(
+                    f"{a.agency.name}（{a.get_role_display()}）" for a in proposal.live_assignments
+                ),
+                proposal.get_status_display(),
+                "、".join(r.classification_display for r in replies),
+                "、".join(f"{timezone.localtime(r.replied_at):%Y-%m-%d %H:%M}" for r in replies),
+                f"{timezone.localtime(proposal.published_at):%Y-%m-%d %H:%M}"
+                if proposal.published_at
+                else "",
+                proposal.view_count,
+                request.build_absolute_uri(reverse("public:proposal", args=[proposal.pk])),
+            ]
+        )
+
+
+@require_GET
+def proposal_export(request):
+    """The filtered list as CSV, every page of it, streamed in chunks."""
+    filterset = _filtered(request)
+    queryset = selectors.with_public_relations(filterset.qs)
+    response = StreamingHttpResponse(
+        _csv_rows(request, queryset), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="proposals-{stamp}.csv"'
+    return response
+
+
+@require_GET
+def proposal_detail(request, pk):
+    proposal = selectors.get_published_proposal(pk)
+    if ProposalView.objects.record(proposal, visitor_key(request)):
+        proposal.view_count += 1  # the row was updated with F(); show the same figure
+    return render(request, "proposals/public/detail.html", {"proposal": proposal})
+
+
+@require_GET
+def agency_list(request):
+    return render(
+        request,
+        "proposals/public/agency_list.html",
+        {"agencies": selectors.agencies_with_figures()},
+    )
+
+
+@require_GET
+def agency_detail(request, pk):
+    agency = get_object_or_404(Agency, pk=pk)
+    page = Paginator(selectors.agency_replies(agency), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "proposals/public/agency_detail.html",
+        {"agency": agency, "figures": selectors.agency_figures(agency), "page": page},
+    )

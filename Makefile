@@ -1,0 +1,27 @@
+# Jianyan — the commands. `make run` serves the demo, `make test` runs the suite;
+# both install what they need first (scripts/setup.sh), fast when nothing changed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help setup deps run test lint format
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+setup: ## Debian packages, .venv and the pinned Python packages
+	@bash scripts/setup.sh
+
+deps: setup ## same as setup
+
+run: ## set up, migrate, load the demo, serve on 0.0.0.0:8000 with Celery worker and beat
+	@bash scripts/run.sh
+
+test: ## set up and run the whole pytest suite (ARGS="..." runs pytest with those)
+	@bash scripts/test.sh $(ARGS)
+
+lint: setup ## ruff check and format check
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: setup ## ruff fix and format
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .

@@ -1,0 +1,241 @@
+"""The rows every demo proposal refers to: sessions, categories, sponsors, agencies, users.
+
+Each is found by its natural key (session term/meeting, category name, sponsor name and
+kind, agency name, username) and created only when missing; an existing row is never
+changed, so a second run changes nothing.
+"""
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role as UserRole
+from accounts.models import User
+from proposals.demo import data
+from proposals.demo.generate import SEED, all_sponsors
+from proposals.models import Category, Session, Sponsor
+from responses.models import Agency, CommitteeRules
+
+STAFF_GROUP = "提案委员会工作人员"
+# What the staff login holds for the admin. The admin lets role staff view and change
+# without model permissions (accounts/admin.py) and keeps adding workflow rows and
+# deleting to Django's add/delete permissions on purpose, so the group carries view and
+# change only: the same access, stated as permissions, and nothing that bypasses that.
+STAFF_APPS = ("proposals", "responses")
+STAFF_ACTIONS = ("view", "change")
+STAFF_EXTRA_PERMISSIONS = (("accounts", "view_user"),)
+
+
+# What the summary calls each kind of row this module creates.
+CREATED_LABELS = {
+    "rules": _("办理规则"),
+    "sessions": _("届次会议"),
+    "categories": _("类别"),
+    "sponsors": _("提案人"),
+    "agencies": _("承办单位"),
+    "users": _("用户"),
+    "groups": _("用户组"),
+    "permissions": _("员工权限"),
+}
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    role_label: str
+    note: str
+
+
+# One login per role. The passwords are fixed so the README and the terminal can print them.
+LOGINS = {
+    "staff": Login(
+        "staff", "jianyan-staff-2025", _("提案委员会工作人员"), _("王晓梅，可进入 /admin/")
+    ),
+    "gxj": Login("gxj", "jianyan-gxj-2025", _("承办单位联络员"), "苏州市工业和信息化局"),
+    "czj": Login("czj", "jianyan-czj-2025", _("承办单位联络员"), "苏州市财政局"),
+    "zhigong": Login("zhigong", "jianyan-zhigong-2025", _("提案人"), "市致公党"),
+    "admin": Login("admin", "jianyan-admin-2025", _("系统管理员"), _("超级用户")),
+}
+
+
+@dataclass
+class Refs:
+    staff: User = None
+    admin: User = None
+    sessions: dict = field(default_factory=dict)  # (term, meeting) -> Session
+    categories: dict = field(default_factory=dict)  # name -> Category
+    sponsors: dict = field(default_factory=dict)  # (name, kind) -> Sponsor
+    agencies: dict = field(default_factory=dict)  # code -> Agency
+    agencies_by_name: dict = field(default_factory=dict)
+    officers: dict = field(default_factory=dict)  # agency pk -> User
+    signers: dict = field(default_factory=dict)  # agency pk -> name of the signing head
+    supervisors: list = field(default_factory=list)
+    sponsor_users: dict = field(default_factory=dict)  # sponsor pk -> User
+    created: Counter = field(default_factory=Counter)
+    password_changed: list = field(default_factory=list)
+
+
+def person_name(rng: random.Random) -> str:
+    return rng.choice(data.SURNAMES) + rng.choice(data.GIVEN_NAMES)
+
+
+def office_phone(code: str) -> str:
+    digits = int.from_bytes(code.encode("utf-8"), "big") % 10_000_000
+    return f"0512-6{digits:07d}"[:13]
+
+
+class ReferenceLoader:
+    def __init__(self):
+        self.refs = Refs()
+
+    def _get_or_create(self, model, label: str, defaults=None, **lookup):
+        """`label` is a key of CREATED_LABELS, for the summary."""
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        if created:
+            self.refs.created[label] += 1
+        return obj, created
+
+    @transaction.atomic
+    def load(self) -> Refs:
+        _rules, created = CommitteeRules.objects.get_or_create(pk=1)
+        if created:
+            self.refs.created["rules"] += 1
+        self.load_sessions()
+        self.load_categories()
+        self.load_sponsors()
+        self.load_agencies()
+        self.load_users()
+        return self.refs
+
+    def load_sessions(self):
+        newest = data.SESSIONS[-1]
+        for spec in data.SESSIONS:
+            session, _created = self._get_or_create(
+                Session,
+                "sessions",
+                term=spec.term,
+                meeting=spec.meeting,
+                defaults={
+                    "name": spec.name,
+                    "year": spec.year,
+                    "opened_on": spec.opened_on,
+                    "is_current": spec is newest,
+                },
+            )
+            self.refs.sessions[(spec.term, spec.meeting)] = session
+
+    def load_categories(self):
+        for order, (name, _weight) in enumerate(data.CATEGORIES, start=1):
+            category, _created = self._get_or_create(
+                Category, "categories", name=name, defaults={"order": order}
+            )
+            self.refs.categories[name] = category
+
+    def load_sponsors(self):
+        emails = {name: f"{code}@example.org" for name, code in data.PARTIES}
+        emails[data.FEDERATION[0]] = f"{data.FEDERATION[1]}@example.org"
+        for ref in all_sponsors():
+            sponsor, _created = self._get_or_create(
+                Sponsor,
+                "sponsors",
+                name=ref.name,
+                kind=ref.kind,
+                defaults={"affiliation": ref.affiliation, "email": emails.get(ref.name, "")},
+            )
+            self.refs.sponsors[(ref.name, ref.kind)] = sponsor
+
+    def load_agencies(self):
+        for code, name, short in data.AGENCIES:
+            agency, _created = self._get_or_create(
+                Agency,
+                "agencies",
+                name=name,
+                defaults={"short_name": short, "email": f"{code}@example.gov.cn"},
+            )
+            self.refs.agencies[code] = agency
+            self.refs.agencies_by_name[name] = agency
+            rng = random.Random(f"{SEED}-{code}")
+            self.refs.signers[agency.pk] = person_name(rng)
+            self.refs.officers[agency.pk] = self.user(
+                code,
+                role=UserRole.OFFICER,
+                agency=agency,
+                display_name=person_name(rng),
+                phone=office_phone(code),
+                email=f"{code}.officer@example.gov.cn",
+            )
+
+    def load_users(self):
+        group, created = Group.objects.get_or_create(name=STAFF_GROUP)
+        if created:
+            self.refs.created["groups"] += 1
+        wanted = {
+            permission
+            for permission in Permission.objects.filter(content_type__app_label__in=STAFF_APPS)
+            if permission.codename.split("_", 1)[0] in STAFF_ACTIONS
+        }
+        for app_label, codename in STAFF_EXTRA_PERMISSIONS:
+            wanted |= set(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        missing = wanted - set(group.permissions.all())
+        if missing:  # new models since the last run get their permissions too
+            group.permissions.add(*missing)
+            self.refs.created["permissions"] += len(missing)
+
+        self.refs.staff = self.user(
+            "staff",
+            role=UserRole.STAFF,
+            is_staff=True,
+            display_name="王晓梅",
+            email="staff@example.org",
+            phone="0512-65230001",
+        )
+        if created or not self.refs.staff.groups.filter(pk=group.pk).exists():
+            self.refs.staff.groups.add(group)
+        self.refs.admin = self.user(
+            "admin",
+            role=UserRole.ADMIN,
+            is_staff=True,
+            is_superuser=True,
+            display_name="系统管理员",
+            email="admin@example.org",
+        )
+        for username, name, title in data.SUPERVISORS:
+            self.refs.supervisors.append(
+                self.user(username, role="", display_name=f"{name}（{title}）")
+            )
+        zhigong = self.refs.sponsors[("市致公党", "party")]
+        user = self.user(
+            "zhigong",
+            role=UserRole.SPONSOR,
+            sponsor=zhigong,
+            display_name="致公党苏州市委会",
+            email="zhigong.user@example.org",
+        )
+        self.refs.sponsor_users[zhigong.pk] = user
+
+    def user(self, username: str, **fields) -> User:
+        """Find a user by username or create it: a demo login gets its fixed password,
+        every other demo user an unusable one."""
+        user = User.objects.filter(username=username).first()
+        login = LOGINS.get(username)
+        if user is not None:
+            if login and not user.check_password(login.password):
+                self.refs.password_changed.append(username)
+            return user
+        user = User(username=username, **fields)
+        if login:
+            validate_password(login.password, user)
+            user.set_password(login.password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        self.refs.created["users"] += 1
+        return user

@@ -1,0 +1,79 @@
+import hashlib
+import hmac
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connections, models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def visitor_key(request) -> str:
+    """A keyed hash of the client address and user agent: stable for one visitor, and
+    no address is ever stored. Behind a proxy, REMOTE_ADDR must be set to the client
+    by the proxy (gunicorn --forwarded-allow-ips), never taken from a header we do not
+    trust, or anyone could inflate the count with forged X-Forwarded-For values."""
+    raw = "{}|{}".format(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:200]
+    )
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, raw.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class ProposalViewQuerySet(models.QuerySet):
+    def record(self, proposal, visitor: str, day: date | None = None) -> bool:
+        """Count one view of a proposal unless this visitor was counted today.
+
+        One INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike) claims the
+        mark; only the request that inserted it adds one with an F() update, so reloads
+        and concurrent requests from one visitor never count twice.
+        """
+        day = day or timezone.localdate()
+        table = self.model._meta.db_table
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (proposal_id, visitor, day) VALUES (%s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [proposal.pk, visitor, day],
+            )
+            counted = cursor.rowcount == 1
+        if counted:
+            type(proposal).objects.filter(pk=proposal.pk).update(view_count=F("view_count") + 1)
+        return counted
+
+    def purge(self, *, keep_days: int = 2) -> int:
+        """Forget marks older than `keep_days`: only today's marks decide anything."""
+        cutoff = timezone.localdate() - timedelta(days=keep_days)
+        deleted, _rows = self.filter(day__lt=cutoff).delete()
+        return deleted
+
+
+class ProposalView(models.Model):
+    """One visitor's view of one proposal on one day: the view count's dedup mark.
+
+    `visitor` is a keyed hash (HMAC with SECRET_KEY) of the client address and user
+    agent, never the address itself. The unique constraint lets an INSERT ... ON CONFLICT
+    DO NOTHING decide, in one statement and safely under concurrency, whether this view
+    counts; old rows go with `ProposalView.objects.purge()`.
+    """
+
+    proposal = models.ForeignKey(
+        "proposals.Proposal", verbose_name=_("提案"), on_delete=models.CASCADE, related_name="+"
+    )
+    visitor = models.CharField(_("访客标识"), max_length=32)
+    day = models.DateField(_("日期"), db_index=True)
+
+    objects = ProposalViewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("浏览记录")
+        verbose_name_plural = _("浏览记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "visitor", "day"], name="one_view_per_visitor_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id} {self.day}"

@@ -1,0 +1,429 @@
+"""Statistics for one session: each a small table that the report page shows, charts
+as inline SVG bars (no JavaScript) and exports to .xlsx.
+
+Counting rules (said once, here):
+- proposals: every proposal of the session except drafts;
+- 立案: registered or any later handling state (交办、答复、评价、重新办理、办结);
+- sponsor kind: the lead sponsor's kind;
+- agencies: live assignments (not withdrawn by a reassignment);
+- on time: a replying agency (独办/主办/分办) confirmed its reply on or before its deadline
+  (the deadline as extended, if it was); overdue: still open after its deadline;
+- classification: each replying assignment's latest confirmed reply;
+- satisfaction: every sponsor's answer on record.
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proposals.models import Proposal, Session, SponsorKind, Sponsorship, Status
+from responses.models import (
+    OPEN_STATES,
+    OPINION_ROLES,
+    REPLYING_ROLES,
+    Assignment,
+    AssignmentState,
+    CommitteeRules,
+    Feedback,
+    Reply,
+    ReplyStatus,
+    Satisfaction,
+)
+
+REGISTERED_OR_LATER = [
+    Status.REGISTERED,
+    Status.ASSIGNED,
+    Status.REPLIED,
+    Status.EVALUATED,
+    Status.REHANDLING,
+    Status.CLOSED,
+]
+
+# SVG chart geometry (user units; the SVG scales to the page width).
+CHART_WIDTH = 640
+LABEL_WIDTH = 210
+BAR_AREA = 350
+ROW_HEIGHT = 30
+BAR_HEIGHT = 18
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = "int"  # "label", "int" or "percent"
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    width: float
+    y: int
+    text_y: int
+    value_x: float
+
+
+@dataclass
+class ReportTable:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    total: list | None = None
+    chart_column: int | None = 1
+    note: str = ""
+
+    def formatted(self, row: list) -> list[str]:
+        return [
+            _format(value, column.kind) for value, column in zip(row, self.columns, strict=True)
+        ]
+
+    @property
+    def display_rows(self) -> list[list[str]]:
+        return [self.formatted(row) for row in self.rows]
+
+    @property
+    def display_total(self) -> list[str] | None:
+        return self.formatted(self.total) if self.total else None
+
+    @property
+    def chart(self) -> dict | None:
+        """Horizontal bars for the charted column, laid out here so templates only place
+        them. None when there is nothing to draw."""
+        if self.chart_column is None or not self.rows:
+            return None
+        values = [row[self.chart_column] or 0 for row in self.rows]
+        highest = max(values)
+        if highest <= 0:
+            return None
+        bars = []
+        for index, (row, value) in enumerate(zip(self.rows, values, strict=True)):
+            y = 8 + index * ROW_HEIGHT
+            width = BAR_AREA * value / highest
+            bars.append(
+                Bar(
+                    label=_truncate(str(row[0])),
+                    value=value,
+                    width=round(width, 1),
+                    y=y,
+                    text_y=y + BAR_HEIGHT - 4,
+                    value_x=round(LABEL_WIDTH + width + 6, 1),
+                )
+            )
+        return {
+            "width": CHART_WIDTH,
+            "height": 16 + len(bars) * ROW_HEIGHT,
+            "label_x": LABEL_WIDTH - 8,
+            "bar_x": LABEL_WIDTH,
+            "bar_height": BAR_HEIGHT,
+            "bars": bars,
+            "column": self.columns[self.chart_column].label,
+        }
+
+
+def _truncate(text: str, limit: int = 13) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _format(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "percent":
+        return f"{value * 100:.1f}%"
+    return str(value)
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+# --- The tables --------------------------------------------------------------------------
+def session_report(session: Session, *, today: date | None = None) -> list[ReportTable]:
+    today = today or timezone.localdate()
+    return [
+        by_status(session),
+        by_category(session),
+        by_sponsor_kind(session),
+        by_agency(session, today=today),
+        timeliness(session, today=today),
+        by_classification(session),
+        by_satisfaction(session),
+    ]
+
+
+TABLE_KEYS = [
+    "status",
+    "category",
+    "sponsor_kind",
+    "agency",
+    "timeliness",
+    "classification",
+    "satisfaction",
+]
+
+
+def table_by_key(session: Session, key: str, *, today: date | None = None) -> ReportTable | None:
+    today = today or timezone.localdate()
+    builders = {
+        "status": lambda: by_status(session),
+        "category": lambda: by_category(session),
+        "sponsor_kind": lambda: by_sponsor_kind(session),
+        "agency": lambda: by_agency(session, today=today),
+        "timeliness": lambda: timeliness(session, today=today),
+        "classification": lambda: by_classification(session),
+        "satisfaction": lambda: by_satisfaction(session),
+    }
+    builder = builders.get(key)
+    return builder() if builder else None
+
+
+def _proposals(session):
+    return Proposal.objects.filter(session=session).exclude(status=Status.DRAFT)
+
+
+def by_status(session: Session) -> ReportTable:
+    counts = dict(
+        _proposals(session).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    total = sum(counts.values())
+    rows = [
+        [str(status.label), counts.get(status.value, 0), _share(counts.get(status.value, 0), total)]
+        for status in Status
+        if status != Status.DRAFT
+    ]
+    return ReportTable(
+        key="status",
+        title=_("提案办理状态"),
+        columns=[Column(_("状态"), "label"), Column(_("件数")), Column(_("占比"), "percent")],
+        rows=rows,
+        total=[_("合计"), total, 1.0 if total else 0.0],
+    )
+
+
+def by_category(session: Session) -> ReportTable:
+    counted = (
+        _proposals(session)
+        .values("category__name", "category__order")
+        .annotate(
+            n=Count("id"),
+            registered=Count("id", filter=Q(status__in=REGISTERED_OR_LATER)),
+        )
+        .order_by("category__order", "category__name")
+    )
+    total = sum(row["n"] for row in counted)
+    rows = [
+        [
+            row["category__name"] or _("未分类"),
+            row["n"],
+            row["registered"],
+            _share(row["n"], total),
+        ]
+        for row in counted
+    ]
+    return ReportTable(
+        key="category",
+        title=_("按类别统计"),
+        columns=[
+            Column(_("类别"), "label"),
+            Column(_("提案数")),
+            Column(_("立案数")),
+            Column(_("占比"), "percent"),
+        ],
+        rows=rows,
+        total=[_("合计"), total, sum(r[2] for r in rows), 1.0 if total else 0.0],
+    )
+
+
+def by_sponsor_kind(session: Session) -> ReportTable:
+    counts = dict(
+        Sponsorship.objects.filter(is_lead=True, proposal__in=_proposals(session))
+        .values_list("sponsor__kind")
+        .annotate(n=Count("id"))
+        .values_list("sponsor__kind", "n")
+    )
+    total = sum(counts.values())
+    rows = [
+        [str(kind.label), counts.get(kind.value, 0), _share(counts.get(kind.value, 0), total)]
+        for kind in SponsorKind
+    ]
+    return ReportTable(
+        key="sponsor_kind",
+        title=_("按提案人类型统计（领衔提案人）"),
+        columns=[
+            Column(_("提案人类型"), "label"),
+            Column(_("提案数")),
+            Column(_("占比"), "percent"),
+        ],
+        rows=rows,
+        total=[_("合计"), total, 1.0 if total else 0.0],
+    )
+
+
+def _assignments(session):
+    return Assignment.objects.filter(proposal__session=session).exclude(
+        state=AssignmentState.WITHDRAWN
+    )
+
+
+def _replied_on_time():
+    return Q(state=AssignmentState.REPLIED, completed_at__date__lte=F("deadline"))
+
+
+def _replied_late():
+    return Q(state=AssignmentState.REPLIED, completed_at__date__gt=F("deadline"))
+
+
+def by_agency(session: Session, *, today: date) -> ReportTable:
+    replying = Q(role__in=REPLYING_ROLES)
+    counted = (
+        _assignments(session)
+        .values("agency__name")
+        .annotate(
+            total=Count("id"),
+            replying=Count("id", filter=replying),
+            opinion=Count("id", filter=Q(role__in=OPINION_ROLES)),
+            replied=Count("id", filter=replying & Q(state=AssignmentState.REPLIED)),
+            on_time=Count("id", filter=replying & _replied_on_time()),
+            late=Count("id", filter=replying & _replied_late()),
+            overdue=Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+        )
+        .order_by("-total", "agency__name")
+    )
+    keys = ["total", "replying", "opinion", "replied", "on_time", "late", "overdue"]
+    rows = [[row["agency__name"], *(row[k] for k in keys)] for row in counted]
+    total = [_("合计"), *(sum(r[i] for r in rows) for i in range(1, len(keys) + 1))]
+    return ReportTable(
+        key="agency",
+        title=_("按承办单位统计"),
+        columns=[
+            Column(_("承办单位"), "label"),
+            Column(_("交办件数")),
+            Column(_("主办/独办/分办")),
+            Column(_("会办/协办")),
+            Column(_("已答复")),
+            Column(_("按期答复")),
+            Column(_("逾期答复")),
+            Column(_("逾期未办结")),
+        ],
+        rows=rows,
+        total=total,
+    )
+
+
+def timeliness(session: Session, *, today: date) -> ReportTable:
+    counted = (
+        _assignments(session)
+        .filter(role__in=REPLYING_ROLES)
+        .aggregate(
+            on_time=Count("id", filter=_replied_on_time()),
+            late=Count("id", filter=_replied_late()),
+            open_in_time=Count("id", filter=Q(state__in=OPEN_STATES, deadline__gte=today)),
+            overdue=Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+        )
+    )
+    labels = {
+        "on_time": _("按期答复"),
+        "late": _("逾期答复"),
+        "open_in_time": _("办理中（未到期）"),
+        "overdue": _("逾期未答复"),
+    }
+    total = sum(counted.values())
+    rows = [[label, counted[key], _share(counted[key], total)] for key, label in labels.items()]
+    return ReportTable(
+        key="timeliness",
+        title=_("按期办理情况（主办、独办、分办单位）"),
+        columns=[Column(_("办理情况"), "label"), Column(_("件数")), Column(_("占比"), "percent")],
+        rows=rows,
+        total=[_("合计"), total, 1.0 if total else 0.0],
+    )
+
+
+def by_classification(session: Session) -> ReportTable:
+    latest: dict[int, Reply] = {}
+    replies = Reply.objects.filter(
+        assignment__in=_assignments(session), status=ReplyStatus.CONFIRMED
+    ).only("id", "assignment_id", "round", "classification")
+    for reply in replies:
+        if reply.assignment_id not in latest or reply.round > latest[reply.assignment_id].round:
+            latest[reply.assignment_id] = reply
+    counts: dict[str, int] = {}
+    for reply in latest.values():
+        counts[reply.classification] = counts.get(reply.classification, 0) + 1
+    total = sum(counts.values())
+    choices = CommitteeRules.current().classification_choices()
+    rows = [
+        [label, counts.get(code, 0), _share(counts.get(code, 0), total)] for code, label in choices
+    ]
+    return ReportTable(
+        key="classification",
+        title=_("按办理类型统计（答复类别）"),
+        columns=[Column(_("办理类型"), "label"), Column(_("答复数")), Column(_("占比"), "percent")],
+        rows=rows,
+        total=[_("合计"), total, 1.0 if total else 0.0],
+    )
+
+
+def by_satisfaction(session: Session) -> ReportTable:
+    counts = dict(
+        Feedback.objects.filter(reply__assignment__in=_assignments(session))
+        .values_list("satisfaction")
+        .annotate(n=Count("id"))
+        .values_list("satisfaction", "n")
+    )
+    total = sum(counts.values())
+    rows = [
+        [str(s.label), counts.get(s.value, 0), _share(counts.get(s.value, 0), total)]
+        for s in Satisfaction
+    ]
+    return ReportTable(
+        key="satisfaction",
+        title=_("提案人满意度"),
+        columns=[Column(_("满意度"), "label"), Column(_("评价数")), Column(_("占比"), "percent")],
+        rows=rows,
+        total=[_("合计"), total, 1.0 if total else 0.0],
+    )
+
+
+# --- Excel -------------------------------------------------------------------------------
+def workbook_bytes(session: Session, tables: list[ReportTable]) -> bytes:
+    """One sheet per table: a title line, the header, the rows and the total, with
+    percentages stored as numbers (formatted as %), so people can compute with them."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(_sheet_title(table.title))
+        sheet.append([f"{session.name} · {table.title}"])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([column.label for column in table.columns])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        body = [*table.rows, *([table.total] if table.total else [])]
+        for row in body:
+            sheet.append(list(row))
+            for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
+                if column.kind == "percent":
+                    cell.number_format = "0.0%"
+        if table.total:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+        for index, column in enumerate(table.columns, start=1):
+            width = 28 if column.kind == "label" else max(10, len(column.label) * 2 + 2)
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    return title[:31]

@@ -1,0 +1,369 @@
+"""Reads for the staff back office: list querysets with their relations, a proposal's
+whole file, the history in readable Chinese, and what the work queues hold.
+
+Writes go through proposals.services / responses.services only.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from accounts.models import Role as UserRole
+from accounts.models import User
+from proposals.models import (
+    Event,
+    Proposal,
+    ProposalKind,
+    Sponsor,
+    SponsorKind,
+    Status,
+)
+from proposals.workflow import state_label
+from responses.models import (
+    OPEN_STATES,
+    Agency,
+    Assignment,
+    AssignmentState,
+    ExtensionRequest,
+    ReassignmentRequest,
+    Reply,
+    ReplyStatus,
+    RequestStatus,
+    Role,
+    Satisfaction,
+)
+
+
+# --- Lists -----------------------------------------------------------------------------
+def overdue_assignments_q(today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(state__in=OPEN_STATES, deadline__lt=today)
+
+
+def live_assignments():
+    return (
+        Assignment.objects.exclude(state=AssignmentState.WITHDRAWN)
+        .select_related("agency")
+        .order_by("role", "id")
+    )
+
+
+def staff_proposals():
+    """Every proposal, with what a list row shows, in a fixed number of queries."""
+    overdue = Assignment.objects.filter(overdue_assignments_q(), proposal=OuterRef("pk"))
+    return (
+        Proposal.objects.select_related("session", "category", "supervisor")
+        .prefetch_related(
+            "sponsorships__sponsor",
+            Prefetch("assignments", queryset=live_assignments(), to_attr="live_assignments"),
+        )
+        .annotate(has_overdue=Exists(overdue))
+        .order_by("-session__year", "-session__term", "-session__meeting", "number")
+    )
+
+
+def key_proposals():
+    return staff_proposals().filter(is_key=True)
+
+
+def publication_candidates():
+    public_replies = Reply.objects.public().filter(assignment__proposal=OuterRef("pk"))
+    return (
+        staff_proposals()
+        .exclude(status__in=[Status.DRAFT, Status.SUBMITTED])
+        .annotate(has_public_reply=Exists(public_replies))
+    )
+
+
+def overdue_board(today: date | None = None):
+    """Open assignments past their deadline, the longest overdue first."""
+    return (
+        Assignment.objects.filter(overdue_assignments_q(today))
+        .select_related("agency", "proposal__session")
+        .order_by("deadline", "id")
+    )
+
+
+def pending_reassignments():
+    return (
+        ReassignmentRequest.objects.filter(status=RequestStatus.PENDING)
+        .select_related("assignment__agency", "assignment__proposal__session", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def pending_extensions():
+    return (
+        ExtensionRequest.objects.filter(status=RequestStatus.PENDING)
+        .select_related("assignment__agency", "assignment__proposal__session", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def dashboard_counts(today: date | None = None) -> dict[str, int]:
+    by_status = dict(
+        Proposal.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return {
+        "to_review": by_status.get(Status.SUBMITTED, 0),
+        "to_assign": by_status.get(Status.REGISTERED, 0),
+        "drafts": by_status.get(Status.DRAFT, 0),
+        "replied": by_status.get(Status.REPLIED, 0) + by_status.get(Status.EVALUATED, 0),
+        "handling": by_status.get(Status.ASSIGNED, 0) + by_status.get(Status.REHANDLING, 0),
+        "requests": pending_reassignments().count() + pending_extensions().count(),
+        "overdue": overdue_board(today).count(),
+        "key": Proposal.objects.filter(is_key=True).count(),
+    }
+
+
+# --- One proposal ----------------------------------------------------------------------
+def proposal_file(pk: int) -> Proposal:
+    """A proposal with everything its staff page shows."""
+    replies = Reply.objects.order_by("round", "id").prefetch_related(
+        Prefetch("feedback", queryset=_feedback_queryset()), "documents"
+    )
+    assignments = (
+        Assignment.objects.select_related("agency")
+        .prefetch_related(
+            Prefetch("replies", queryset=replies),
+            Prefetch(
+                "reassignmentrequest_set",
+                queryset=ReassignmentRequest.objects.select_related("requested_by"),
+            ),
+            Prefetch(
+                "extensionrequest_set",
+                queryset=ExtensionRequest.objects.select_related("requested_by"),
+            ),
+            "opinions",
+        )
+        .order_by("assigned_at", "id")
+    )
+    return (
+        Proposal.objects.select_related("session", "category", "supervisor", "merged_into")
+        .prefetch_related(
+            "sponsorships__sponsor",
+            Prefetch("assignments", queryset=assignments),
+            "merged_proposals",
+        )
+        .get(pk=pk)
+    )
+
+
+def _feedback_queryset():
+    from responses.models import Feedback
+
+    return Feedback.objects.select_related("sponsor", "recorded_by")
+
+
+@dataclass
+class AvailableActions:
+    """Which buttons a proposal's page offers; the services still check every rule."""
+
+    names: set[str] = field(default_factory=set)
+
+    def __contains__(self, name):
+        return name in self.names
+
+
+def available_actions(proposal: Proposal) -> AvailableActions:
+    status = proposal.status
+    names = set()
+    if status == Status.DRAFT:
+        names |= {"submit", "edit"}
+    if status == Status.SUBMITTED:
+        names |= {"register", "reject", "convert", "merge", "edit"}
+    if status == Status.REGISTERED:
+        names |= {"assign", "merge", "edit"}
+    if status in {Status.ASSIGNED, Status.REHANDLING, Status.REPLIED}:
+        names.add("add_assignment")
+    if status in {Status.REPLIED, Status.EVALUATED}:
+        names.add("close")
+    if status not in {Status.REJECTED, Status.CONVERTED, Status.MERGED}:
+        names.add("set_key")
+    from proposals.services import PUBLISHABLE
+
+    if proposal.is_published:
+        names.add("unpublish")
+    elif status in PUBLISHABLE:
+        names.add("publish")
+    return AvailableActions(names)
+
+
+def assignment_actions(assignment: Assignment) -> set[str]:
+    names = set()
+    if assignment.state in OPEN_STATES:
+        names |= {"change_deadline", "remind"}
+    if assignment.role == Role.LEAD and not assignment.opinions_waived and assignment.is_open:
+        names.add("waive")
+    return names
+
+
+def reply_actions(reply: Reply) -> set[str]:
+    names = set()
+    if reply.status == ReplyStatus.CONFIRMED:
+        names.add("feedback")
+        feedback = list(reply.feedback.all())
+        if not feedback:
+            names.add("reopen")
+        if any(f.satisfaction == Satisfaction.DISSATISFIED for f in feedback) and (
+            reply.assignment.state == AssignmentState.REPLIED
+        ):
+            names.add("send_back")
+    return names
+
+
+# --- History ---------------------------------------------------------------------------
+@dataclass
+class HistoryRow:
+    when: object
+    actor: str
+    action: str
+    agency: str
+    from_label: str
+    to_label: str
+    note: str
+    details: list[str]
+
+
+def history(proposal: Proposal) -> list[HistoryRow]:
+    events = Event.objects.filter(proposal=proposal).select_related("actor", "assignment__agency")
+    return [_history_row(event) for event in events]
+
+
+def _state_label(event: Event, value: str) -> str:
+    if not value:
+        return ""
+    choices = AssignmentState if event.assignment_id else Status
+    label = state_label(choices, value)
+    if label == value:  # not one of that machine's states: try the other one
+        label = state_label(Status if event.assignment_id else AssignmentState, value)
+    return label
+
+
+def _history_row(event: Event) -> HistoryRow:
+    agency = event.assignment.agency.name if event.assignment_id else ""
+    return HistoryRow(
+        when=event.created_at,
+        actor=str(event.actor) if event.actor_id else _("系统"),
+        action=event.get_action_display(),
+        agency=agency,
+        from_label=_state_label(event, event.from_state),
+        to_label=_state_label(event, event.to_state),
+        note=event.note,
+        details=_event_details(event.data or {}, has_agency=bool(agency)),
+    )
+
+
+_FIELD_LABELS = {
+    "title": N_("标题"),
+    "body": N_("内容"),
+    "category": N_("类别"),
+    "kind": N_("类型"),
+    "submitted_at": N_("提交时间"),
+    "sponsors": N_("提案人"),
+}
+
+
+def _event_details(data: dict, *, has_agency: bool) -> list[str]:
+    """The event's data in words; keys nobody knows yet are left out, not dumped."""
+    details = []
+    if data.get("number"):
+        details.append(_("编号：%(n)s") % {"n": data["number"]})
+    if data.get("agencies"):
+        details.append(_("承办单位：%(a)s") % {"a": "、".join(data["agencies"])})
+    if data.get("agency") and not has_agency:
+        details.append(_("承办单位：%(a)s") % {"a": data["agency"]})
+    if data.get("role"):
+        details.append(_("办理方式：%(r)s") % {"r": state_label(Role, data["role"])})
+    if data.get("fields"):
+        names = "、".join(str(_(_FIELD_LABELS.get(f, f))) for f in data["fields"])
+        details.append(_("修改了：%(f)s") % {"f": names})
+    if data.get("previous") and data.get("deadline"):
+        details.append(
+            _("期限：%(old)s → %(new)s") % {"old": data["previous"], "new": data["deadline"]}
+        )
+    elif data.get("deadline"):
+        details.append(_("办理期限：%(d)s") % {"d": data["deadline"]})
+    if data.get("requested_deadline"):
+        details.append(_("申请延至：%(d)s") % {"d": data["requested_deadline"]})
+    if "approved" in data:
+        details.append(_("同意") if data["approved"] else _("不同意"))
+    if data.get("classification"):
+        details.append(_("办理类型：%(c)s") % {"c": data["classification"]})
+    if data.get("sponsor"):
+        details.append(_("提案人：%(s)s") % {"s": data["sponsor"]})
+    if data.get("satisfaction"):
+        details.append(state_label(Satisfaction, data["satisfaction"]))
+    if "is_key" in data:
+        if data["is_key"]:
+            supervisor = data.get("supervisor") or _("未指定")
+            details.append(_("设为重点提案，督办领导：%(s)s") % {"s": supervisor})
+        else:
+            details.append(_("取消重点提案"))
+    if data.get("name"):
+        details.append(_("文件：%(n)s") % {"n": data["name"]})
+    return details
+
+
+# --- Pickers ---------------------------------------------------------------------------
+def sponsor_label(sponsor: Sponsor, *, ambiguous: bool) -> str:
+    """The text a picker shows and the form reads back: the name, plus the kind when
+    another sponsor has the same name."""
+    if ambiguous:
+        return f"{sponsor.name}（{sponsor.get_kind_display()}）"
+    return sponsor.name
+
+
+def search_sponsors(query: str, *, limit: int = 20) -> list[dict]:
+    query = (query or "").strip()
+    sponsors = Sponsor.objects.filter(is_active=True)
+    if query:
+        sponsors = sponsors.filter(Q(name__icontains=query) | Q(affiliation__icontains=query))
+    sponsors = list(sponsors.order_by("name", "kind")[:limit])
+    names = [s.name for s in sponsors]
+    shared = set(
+        Sponsor.objects.filter(name__in=names)
+        .values("name")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("name", flat=True)
+    )
+    return [
+        {
+            "id": s.pk,
+            "value": sponsor_label(s, ambiguous=s.name in shared),
+            "kind": str(s.get_kind_display()),
+            "affiliation": s.affiliation,
+        }
+        for s in sponsors
+    ]
+
+
+def sponsor_kind_from_label(text: str) -> str | None:
+    for kind in SponsorKind:
+        if str(kind.label) == text:
+            return kind.value
+    return None
+
+
+def proposal_kind_from_label(text: str) -> str | None:
+    for kind in ProposalKind:
+        if str(kind.label) == text or kind.value == text:
+            return kind.value
+    return None
+
+
+def active_agencies():
+    return Agency.objects.filter(is_active=True).order_by("name")
+
+
+def supervisor_choices():
+    """Leaders who may supervise a key proposal: staff, admins and users without a role
+    (e.g. a committee leader's login); never an agency officer or a sponsor."""
+    return User.objects.filter(is_active=True).exclude(
+        role__in=[UserRole.OFFICER, UserRole.SPONSOR]
+    )

@@ -1,0 +1,12 @@
+"""The reply-document pipeline: every uploaded reply letter becomes a searchable PDF.
+
+- sniff.inspect_upload(file) -> Inspection: check an upload by its content, or raise
+  sniff.RejectedDocument with a Chinese message (attach_document calls it);
+- queue_render(document): render after the transaction commits (Celery task);
+- render_document(document): the render service the task runs (claim, render, store);
+- render.render_file(path, cover=...): the same pipeline without the database.
+"""
+
+from responses.documents.service import queue_render, render_document
+
+__all__ = ["queue_render", "render_document"]

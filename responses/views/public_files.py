@@ -1,0 +1,64 @@
+"""Reply letters for the public: the rendered PDF and the original upload.
+
+Files live in private storage (no public MEDIA_URL). These views stream one only when
+its reply is confirmed and public, its assignment is live and its proposal published;
+anything else is a 404, the same answer as for a file that does not exist.
+"""
+
+from pathlib import PurePath
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from responses.models import AssignmentState, RenderStatus, Reply, ReplyDocument
+
+CONTENT_TYPES = {
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "wps": "application/vnd.ms-works",
+    "rtf": "application/rtf",
+    "pdf": "application/pdf",
+}
+
+
+def public_documents():
+    return ReplyDocument.objects.filter(
+        reply__in=Reply.objects.public(),
+        reply__assignment__proposal__is_published=True,
+    ).exclude(reply__assignment__state=AssignmentState.WITHDRAWN)
+
+
+def _open(field):
+    try:
+        return field.open("rb")
+    except (FileNotFoundError, ValueError):
+        # The row exists but the file is gone: say so as for any missing file.
+        raise Http404 from None
+
+
+@require_GET
+def reply_document_pdf(request, pk):
+    """The rendered PDF, inline to read in the browser, or ?download=1 to save it."""
+    document = get_object_or_404(
+        public_documents().filter(render_status=RenderStatus.READY).exclude(pdf=""), pk=pk
+    )
+    name = PurePath(document.original_name).stem + ".pdf"
+    return FileResponse(
+        _open(document.pdf),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("download") == "1",
+        filename=name,
+    )
+
+
+@require_GET
+def reply_document_original(request, pk):
+    """The letter as the agency uploaded it, byte for byte, always as a download."""
+    document = get_object_or_404(public_documents(), pk=pk)
+    return FileResponse(
+        _open(document.original),
+        content_type=CONTENT_TYPES.get(document.doc_type, "application/octet-stream"),
+        as_attachment=True,
+        filename=document.original_name,
+    )

@@ -1,0 +1,101 @@
+"""Only CPPCC staff enter /staff/: every URL of proposals/urls_staff.py, iterated from its
+urlpatterns so that a URL added tomorrow is covered the day it is added."""
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from accounts.models import Role
+from proposals import urls_staff
+from proposals.importing.batches import preview_file
+from responses.models import ExtensionRequest, ReassignmentRequest
+from tests.factories import UserFactory
+from tests.staff_data import replied
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(alice, session, sponsor, agency, bob):
+    """One real object behind every kind of id, found by the URL's first path segment."""
+    reply = replied(alice, session, sponsor, agency)
+    assignment = reply.assignment
+    reassignment = ReassignmentRequest.objects.create(
+        assignment=assignment, reason="不属于本单位职责", requested_by=bob
+    )
+    extension = ExtensionRequest.objects.create(
+        assignment=assignment,
+        reason="需要调研",
+        requested_deadline=assignment.deadline,
+        previous_deadline=assignment.deadline,
+        requested_by=bob,
+    )
+    batch = preview_file("届次,编号\n".encode(), "empty.csv", by=alice)
+    return {
+        "proposals": assignment.proposal_id,
+        "assignments": assignment.pk,
+        "replies": reply.pk,
+        "reassignments": reassignment.pk,
+        "extensions": extension.pk,
+        "import": batch.pk,
+        "reports": "all",
+    }
+
+
+def staff_urls(world):
+    urls = []
+    for pattern in urls_staff.urlpatterns:
+        assert isinstance(pattern, URLPattern), "nested includes need their own walk"
+        segment = str(pattern.pattern).split("/", 1)[0]
+        kwargs = {name: world[segment] for name in pattern.pattern.converters}
+        urls.append((pattern.name, reverse(f"staff:{pattern.name}", kwargs=kwargs)))
+    return urls
+
+
+def test_every_staff_view_is_wrapped_in_the_staff_check():
+    for pattern in urls_staff.urlpatterns:
+        assert getattr(pattern.callback, "staff_only", False), pattern.name
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world, method):
+    for name, url in staff_urls(world):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("accounts:login")), name
+
+
+@pytest.mark.parametrize("who", ["officer", "sponsor", "no_role"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_officers_sponsors_and_other_users_are_refused(client, world, bob, dora, who, method):
+    user = {"officer": bob, "sponsor": dora, "no_role": UserFactory(username="eve", role="")}[who]
+    client.force_login(user)
+    for name, url in staff_urls(world):
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, (name, response.status_code)
+
+
+def test_an_inactive_staff_account_is_refused(client, world):
+    former = UserFactory(username="frank", role=Role.STAFF, is_active=False)
+    client.force_login(former)
+    # Django's session auth drops an inactive user: they are anonymous again.
+    response = client.get(reverse("staff:dashboard"))
+    assert response.status_code in (302, 403)
+
+
+def test_staff_open_every_page(client, world, alice):
+    client.force_login(alice)
+    for name, url in staff_urls(world):
+        response = client.get(url)
+        # Pages answer 200; actions that only take a POST answer 405 to a GET.
+        assert response.status_code in (200, 405), (name, response.status_code)
+
+
+def test_an_admin_is_staff_too(client, world, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("staff:dashboard")).status_code == 200
+
+
+def test_after_login_staff_land_on_the_staff_dashboard(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("accounts:after-login"))
+    assert response.url == reverse("staff:dashboard")
