@@ -1,12 +1,63 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import audit, officers, sponsor, views
+from accounts.ratelimit import ratelimit
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Login is rate limited per IP on top of django-axes' per-user lockout.
+    path("login/", ratelimit("login")(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("after-login/", views.after_login, name="after-login"),
+    # Django's own password views; our URLs are namespaced, so each says where to go next.
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(
+            success_url=reverse_lazy("accounts:password_change_done")
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        ratelimit("login")(
+            auth_views.PasswordResetView.as_view(
+                success_url=reverse_lazy("accounts:password_reset_done")
+            )
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("accounts:password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # Sponsor portal
+    path("my-proposals/", sponsor.my_proposals, name="my-proposals"),
+    path("my-proposals/<int:pk>/", sponsor.my_proposal, name="my-proposal"),
+    path("my-replies/<int:reply_id>/feedback/", sponsor.feedback, name="my-feedback"),
+    # Staff: officers of the agencies
+    path("officers/", officers.officer_list, name="officers"),
+    path("officers/new/", officers.officer_create, name="officer-create"),
+    path("officers/<int:pk>/deactivate/", officers.officer_deactivate, name="officer-deactivate"),
+    # Admins: the audit log
+    path("audit/", audit.audit_log, name="audit"),
 ]

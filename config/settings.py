@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Per-IP limits on search and the API (accounts/ratelimit.py): a clear 429.
+    "accounts.ratelimit.RateLimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -193,6 +195,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
 AXES_VERBOSE = False
+
+# --- Rate limits (accounts/ratelimit.py): requests per client IP per minute ---------------
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", not TESTING)
+RATELIMIT_LIMITS = {
+    "login": env_int("RATELIMIT_LOGIN_PER_MINUTE", 10, minimum=1),
+    "search": env_int("RATELIMIT_SEARCH_PER_MINUTE", 60, minimum=1),
+    "api": env_int("RATELIMIT_API_PER_MINUTE", 120, minimum=1),
+}
+RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
 
 # --- I18N ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -210,6 +210,7 @@ def update_proposal(
         changed.append("sponsors")
     if changed:
         record_event(proposal, Action.UPDATE, by=by, fields=changed)
+        hooks.text_changed(proposal)
     return proposal
 
 

@@ -116,7 +116,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "user", "kind", "title", "read_at", "delivery")
     list_filter = ("kind", "created_at")
     search_fields = ("title", "user__username", "user__display_name")
-    list_select_related = ("user", "delivery")
+    list_select_related = ("user", "delivery__recipient")
     date_hierarchy = "created_at"
 
 

@@ -495,17 +495,17 @@ def decide_extension(
     if approve:
         if assignment.state not in {AssignmentState.PENDING, AssignmentState.ACCEPTED}:
             _refuse_state(assignment, Action.DECIDE_EXTENSION)
-        explanation = _("%(old)s；延期至 %(date)s（%(who)s 于 %(when)s 批准）") % {
-            "old": assignment.deadline_explanation,
-            "date": f"{request.requested_deadline:%Y-%m-%d}",
-            "who": by,
-            "when": f"{timezone.localdate():%Y-%m-%d}",
-        }
-        Assignment.objects.filter(pk=assignment.pk).update(
-            deadline=request.requested_deadline, deadline_explanation=explanation
+        extended = deadlines.extended_deadline(
+            timezone.localdate(assignment.assigned_at),
+            request.requested_deadline,
+            approved_by=by,
+            previous=assignment.deadline_explanation,
         )
-        assignment.deadline = request.requested_deadline
-        assignment.deadline_explanation = explanation
+        Assignment.objects.filter(pk=assignment.pk).update(
+            deadline=extended.date, deadline_explanation=extended.explanation
+        )
+        assignment.deadline = extended.date
+        assignment.deadline_explanation = extended.explanation
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])

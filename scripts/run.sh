@@ -105,6 +105,16 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 say "Redis: $REDIS_URL"
 
+# The document pipeline's warm LibreOffice, when it is there, started early so loaddemo's
+# renders can use it too; the worker finds it through UNOSERVER_URL and falls back to a
+# cold soffice per file until it is up.
+if [ -f scripts/start-unoserver.sh ] && [ -z "${UNOSERVER_URL:-}" ]; then
+    export UNOSERVER_PORT=${UNOSERVER_PORT:-2003}
+    port_in_use "$UNOSERVER_PORT" && die "port $UNOSERVER_PORT (unoserver) is in use; set UNOSERVER_PORT=..."
+    start unoserver bash scripts/start-unoserver.sh
+    export UNOSERVER_URL=127.0.0.1:$UNOSERVER_PORT
+fi
+
 say "migrating the database"
 "$PY" manage.py migrate --noinput
 bash scripts/compilemessages.sh
@@ -113,14 +123,6 @@ say "loading the demo data"
 "$PY" manage.py loaddemo || die "manage.py loaddemo failed (see above); the demo needs it"
 
 # --- the processes --------------------------------------------------------------------------
-# The document pipeline's warm LibreOffice, when it is there; the worker finds it through
-# UNOSERVER_URL and falls back to a cold soffice per file while it starts.
-if [ -f scripts/start-unoserver.sh ] && [ -z "${UNOSERVER_URL:-}" ]; then
-    export UNOSERVER_PORT=${UNOSERVER_PORT:-2003}
-    port_in_use "$UNOSERVER_PORT" && die "port $UNOSERVER_PORT (unoserver) is in use; set UNOSERVER_PORT=..."
-    start unoserver bash scripts/start-unoserver.sh
-    export UNOSERVER_URL=127.0.0.1:$UNOSERVER_PORT
-fi
 start worker "$ROOT/.venv/bin/celery" -A config worker --loglevel INFO --concurrency 2
 start beat "$ROOT/.venv/bin/celery" -A config beat --loglevel INFO \
     --schedule "$ROOT/var/celery/beat-schedule"

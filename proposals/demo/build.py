@@ -77,7 +77,7 @@ class Timeline:
 
 
 class Builder:
-    """Builds plans into the database. Reference rows (users, agencies…) come from setup."""
+    """Builds plans into the database; the rows they refer to come from reference.py."""
 
     def __init__(self, *, refs, today: date, now: datetime, letters: dict[str, bytes]):
         self.refs = refs

@@ -5,11 +5,9 @@ TransitionError message when the service refuses. Every object is looked up thro
 responses.selectors scoped to the officer's agency, so another agency's id is a 404.
 """
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import permissions
 from responses import deadlines, selectors, services
 from responses.filters import OfficerAssignmentFilter
 from responses.forms import ExtensionForm, OpinionForm, ReassignmentForm, ReplyForm
@@ -26,17 +25,8 @@ from responses.models import RenderStatus, ReplyStatus
 PAGE_SIZE = 20
 
 
-def officer_required(view):
-    """Logged in (else to the login page) and an officer of an agency (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_officer:
-            raise PermissionDenied(_("只有承办单位联络员可以使用此页面。"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Decided in accounts.permissions, the one module for every role's access.
+officer_required = permissions.officer_required
 
 
 def _own(lookup, request, object_id):

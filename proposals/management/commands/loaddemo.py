@@ -101,6 +101,7 @@ class Command(BaseCommand):
                 created += 1 + len(plan.absorbs)
 
         self.print_summary(refs, created, renderer, time.monotonic() - started)
+        failures += renderer.failures  # why a reply could not be confirmed
         if failures:
             raise CommandError(
                 _("以下演示提案未能生成（其余数据已保存）：") + "\n" + "\n".join(failures)

@@ -25,17 +25,23 @@ def _moment(value: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "发送到期的办理期限提醒（与 Celery beat 定时运行的是同一个任务）。"
+    @property
+    def help(self):  # argparse needs a str, so translate when the parser is built
+        return _("发送到期的办理期限提醒（与 Celery beat 定时运行的是同一个任务）。")
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--dry-run", action="store_true", help="只显示将要发送的提醒，不做任何改动"
+            "--dry-run",
+            action="store_true",
+            help=_("只显示将要发送的提醒，不做任何改动"),
         )
-        parser.add_argument("--now", type=_moment, help="按此时间运行，如 2025-06-13T08:30+08:00")
+        parser.add_argument(
+            "--now", type=_moment, help=_("按此时间运行，如 2025-06-13T08:30+08:00")
+        )
         parser.add_argument(
             "--reschedule",
             action="store_true",
-            help="先按现行提醒规则重算所有办理中交办的下次提醒时间（修改办理规则后使用）",
+            help=_("先按现行提醒规则重算所有办理中交办的下次提醒时间（修改办理规则后使用）"),
         )
 
     def handle(self, *args, dry_run=False, now=None, reschedule=False, **options):

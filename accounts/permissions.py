@@ -1,0 +1,162 @@
+"""Who may see and do what: the one place that decides it.
+
+Roles (accounts.models.Role):
+- staff and admin see and do everything;
+- an agency officer sees only their agency's assignments, replies and files (and, as a
+  lead agency, the joint opinions sent to it);
+- a sponsor user sees their own proposals (as lead or co-sponsor), the confirmed replies
+  to them, and records satisfaction with those replies;
+- everyone, anonymous included, sees published proposals and public confirmed replies.
+
+Views ask here through the decorators (`staff_required`, `officer_required`,
+`sponsor_required`, `admin_required`) and the scoping querysets (`visible_proposals`,
+`visible_assignments`, ...). A lookup outside the scope is a 404, so guessing ids tells
+nothing. tests/test_permission_matrix.py checks every URL for every role.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+
+# --- What a user is ------------------------------------------------------------------
+def is_staff(user) -> bool:
+    """CPPCC staff or admin: every proposal, every action."""
+    return bool(user and user.is_authenticated and user.is_staff_member)
+
+
+def is_admin(user) -> bool:
+    """System administrator: staff plus the audit log and user administration."""
+    from accounts.models import Role
+
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role == Role.ADMIN)
+    )
+
+
+def is_officer(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_officer)
+
+
+def is_sponsor(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_sponsor_user)
+
+
+# --- What a user may see ---------------------------------------------------------------
+def visible_proposals(user) -> QuerySet:
+    """Proposals the user may read: staff all; a sponsor their own plus the published;
+    an officer those assigned to their agency plus the published; others the published."""
+    from proposals.models import Proposal
+
+    proposals = Proposal.objects.all()
+    if is_staff(user):
+        return proposals
+    scope = Q(is_published=True)
+    if is_sponsor(user):
+        scope |= Q(sponsorships__sponsor_id=user.sponsor_id)
+    if is_officer(user):
+        scope |= Q(assignments__agency_id=user.agency_id)
+    return proposals.filter(scope).distinct()
+
+
+def own_proposals(user) -> QuerySet:
+    """A sponsor's own proposals, as lead or co-sponsor (nothing for anyone else)."""
+    from proposals.models import Proposal, Sponsorship
+
+    if not is_sponsor(user):
+        return Proposal.objects.none()
+    mine = Sponsorship.objects.filter(proposal=OuterRef("pk"), sponsor_id=user.sponsor_id)
+    return Proposal.objects.filter(Exists(mine))
+
+
+def visible_assignments(user) -> QuerySet:
+    """Assignments: staff all; an officer their agency's; nobody else any."""
+    from responses.models import Assignment
+
+    if is_staff(user):
+        return Assignment.objects.all()
+    if is_officer(user):
+        return Assignment.objects.filter(agency_id=user.agency_id)
+    return Assignment.objects.none()
+
+
+def visible_replies(user) -> QuerySet:
+    """Replies: staff all; an officer their agency's (drafts too); a sponsor the confirmed
+    replies to their own proposals; everyone the public replies of published proposals."""
+    from responses.models import Reply, ReplyStatus
+
+    if is_staff(user):
+        return Reply.objects.all()
+    scope = Q(
+        status=ReplyStatus.CONFIRMED, is_public=True, assignment__proposal__is_published=True
+    )
+    if is_officer(user):
+        scope |= Q(assignment__agency_id=user.agency_id)
+    if is_sponsor(user):
+        scope |= Q(
+            status=ReplyStatus.CONFIRMED, assignment__proposal__in=own_proposals(user)
+        )
+    return Reply.objects.filter(scope).distinct()
+
+
+def may_record_feedback(user, reply) -> bool:
+    """Satisfaction (征询意见) is recorded by staff, or by a sponsor on a confirmed reply
+    to one of their own proposals."""
+    from responses.models import ReplyStatus
+
+    if is_staff(user):
+        return True
+    return (
+        is_sponsor(user)
+        and reply.status == ReplyStatus.CONFIRMED
+        and own_proposals(user).filter(pk=reply.assignment.proposal_id).exists()
+    )
+
+
+def may_read_private_files(user) -> bool:
+    """Private reply files (drafts, non-public letters) are only for staff and officers;
+    which officer reads which file is decided by responses.selectors.document_for."""
+    return is_staff(user) or is_officer(user)
+
+
+# --- Decorators ------------------------------------------------------------------------
+def _guard(test, message):
+    """Anonymous visitors go to the login page; a logged-in user failing `test` gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not test(user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def staff_required(view):
+    wrapper = _guard(is_staff, _("只有提案委员会工作人员可以使用此页面。"))(view)
+    wrapper.staff_only = True
+    return wrapper
+
+
+def admin_required(view):
+    return _guard(is_admin, _("只有系统管理员可以使用此页面。"))(view)
+
+
+def officer_required(view):
+    return _guard(is_officer, _("只有承办单位联络员可以使用此页面。"))(view)
+
+
+def sponsor_required(view):
+    return _guard(is_sponsor, _("只有提案人可以使用此页面。"))(view)
