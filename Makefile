@@ -2,7 +2,7 @@
 # both install what they need first (scripts/setup.sh), fast when nothing changed.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup deps run test lint format
+.PHONY: help setup deps run test lint format backup restore
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -25,3 +25,10 @@ lint: setup ## ruff check and format check
 format: setup ## ruff fix and format
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+backup: ## pg_dump + media tar into var/backups/<time> (DATABASE_URL; BACKUP=folder to choose)
+	@bash scripts/backup.sh $(BACKUP)
+
+restore: ## restore BACKUP=folder into an EMPTY database (DATABASE_URL) and MEDIA_ROOT
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time>"; exit 2; }
+	@bash scripts/restore.sh $(BACKUP)

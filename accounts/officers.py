@@ -53,15 +53,20 @@ def officer_create(request):
     form = OfficerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         officer = form.save()
-        messages.success(request, _("已为%(agency)s创建联络员 %(name)s。") % {
-            "agency": officer.agency, "name": officer,
-        })
+        messages.success(
+            request,
+            _("已为%(agency)s创建联络员 %(name)s。")
+            % {
+                "agency": officer.agency,
+                "name": officer,
+            },
+        )
         return redirect("accounts:officers")
     return render(request, "accounts/officer_form.html", {"form": form})
 
 
-@require_POST
 @permissions.staff_required
+@require_POST
 def officer_deactivate(request, pk):
     """Deactivate, never delete: their past replies and events keep their author."""
     officer = get_object_or_404(User, pk=pk, role=Role.OFFICER)

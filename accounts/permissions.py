@@ -93,15 +93,11 @@ def visible_replies(user) -> QuerySet:
 
     if is_staff(user):
         return Reply.objects.all()
-    scope = Q(
-        status=ReplyStatus.CONFIRMED, is_public=True, assignment__proposal__is_published=True
-    )
+    scope = Q(status=ReplyStatus.CONFIRMED, is_public=True, assignment__proposal__is_published=True)
     if is_officer(user):
         scope |= Q(assignment__agency_id=user.agency_id)
     if is_sponsor(user):
-        scope |= Q(
-            status=ReplyStatus.CONFIRMED, assignment__proposal__in=own_proposals(user)
-        )
+        scope |= Q(status=ReplyStatus.CONFIRMED, assignment__proposal__in=own_proposals(user))
     return Reply.objects.filter(scope).distinct()
 
 

@@ -61,9 +61,7 @@ def my_proposal(request, pk):
             "form": FeedbackForm(
                 prefix=f"r{reply.pk}",
                 initial={
-                    "satisfaction": reply.my_feedback[0].satisfaction
-                    if reply.my_feedback
-                    else None
+                    "satisfaction": reply.my_feedback[0].satisfaction if reply.my_feedback else None
                 },
             ),
         }
@@ -72,8 +70,8 @@ def my_proposal(request, pk):
     return render(request, "accounts/my_proposal.html", {"proposal": proposal, "rows": rows})
 
 
-@require_POST
 @permissions.sponsor_required
+@require_POST
 def feedback(request, reply_id):
     reply = get_object_or_404(
         Reply.objects.select_related("assignment"),

@@ -184,11 +184,13 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
         Sponsorship,
         Status,
     )
-    from proposals.search import document_tokens
+    from proposals.search import compose_document, document_tokens
     from responses.models import Agency, Assignment, RenderStatus, Reply, ReplyDocument
 
     started = time.perf_counter()
     with connection.cursor() as cursor:
+        # A bench load that crashes is simply run again: no need to wait for each fsync.
+        cursor.execute("SET synchronous_commit TO off")
         cursor.execute(
             "TRUNCATE proposals_searchdocument, proposals_proposalview, responses_replydocument,"
             " responses_reply, responses_assignment, proposals_sponsorship, proposals_event,"
@@ -263,12 +265,10 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
         sponsorships, assignments, meta = [], [], []
         for proposal, (topic, replied) in zip(rows, extras, strict=True):
             lead = rng.choice(collective) if rng.random() < 0.3 else rng.choice(members)
-            names = [lead.name]
             sponsorships.append(Sponsorship(proposal=proposal, sponsor=lead, is_lead=True))
             for order, co in enumerate(rng.sample(members, rng.randint(0, 3)), start=1):
                 if co.pk != lead.pk:
                     sponsorships.append(Sponsorship(proposal=proposal, sponsor=co, order=order))
-                    names.append(co.name)
             assigned = proposal.published_at - dt.timedelta(days=150)
             lead_agency = agencies[topics.index(topic) * 7 + rng.randint(0, 6)]
             lead_assignment = Assignment(
@@ -277,7 +277,6 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
                 deadline=(assigned + dt.timedelta(days=91)).date(),
             )  # fmt: skip
             assignments.append(lead_assignment)
-            agency_names = [lead_agency.name]
             for other in rng.sample(agencies, rng.randint(0, 2)):
                 if other.pk != lead_agency.pk:
                     assignments.append(
@@ -285,12 +284,11 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
                                    state="opinion_filed", assigned_at=assigned,
                                    deadline=(assigned + dt.timedelta(days=91)).date())
                     )  # fmt: skip
-                    agency_names.append(other.name)
-            meta.append((proposal, topic, replied, lead_assignment, names, agency_names))
+            meta.append((proposal, topic, replied, lead_assignment))
         Sponsorship.objects.bulk_create(sponsorships)
         Assignment.objects.bulk_create(assignments)
         replies, documents, search_documents = [], [], []
-        for proposal, topic, replied, assignment, names, agency_names in meta:
+        for proposal, topic, replied, assignment in meta:
             parts = [proposal.title, proposal.body]
             if replied:
                 summary = make_text(rng, REPLY_SENTENCES, topic, rng.randint(2, 5))
@@ -306,7 +304,7 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
                 replies.append(reply)
                 documents.append((reply, letter))
                 parts += [summary, letter]
-            content = "\n".join([*parts, " ".join(names), " ".join(agency_names)])
+            content = compose_document(parts[0], parts[1], parts[2:])
             search_documents.append(
                 SearchDocument(
                     proposal=proposal,
@@ -397,6 +395,10 @@ def compare_search(repeat: int) -> list[tuple]:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
 
+    def bigram_count(terms):
+        with search.index_scans(terms):  # as the pages run it
+            return search.matching_documents(terms).count()
+
     def sql_rows(sql, params):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -420,10 +422,10 @@ def compare_search(repeat: int) -> list[tuple]:
         )
         likes = [f"%{w}%" for w in words]
         truth = sql_count(exact_sql, words)
-        bigram = search.matching_documents(terms).count()
+        bigram = bigram_count(terms)
         trgm = sql_count(trgm_sql, likes)
         t_exact = summary(timed(partial(sql_count, exact_sql, words), max(2, repeat // 10)))
-        t_bigram = summary(timed(search.matching_documents(terms).count, repeat))
+        t_bigram = summary(timed(partial(bigram_count, terms), repeat))
         t_trgm = summary(timed(partial(sql_count, trgm_sql, likes), max(3, repeat // 4)))
         rank_params = [tsquery, tsquery]
         t_rank = summary(timed(partial(sql_rows, rank_sql, rank_params), max(2, repeat // 10)))
@@ -491,8 +493,8 @@ def wrk(url: str, seconds: int, script: str | None = None) -> tuple[float, str, 
         command += ["-s", script]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+(\S+)", out).group(1)
-    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)
+    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         p99 += f" ({errors.group(1)} non-2xx!)"
@@ -523,13 +525,14 @@ def serve_and_load(env: dict, ids: list[int], seconds: int, workers: int) -> lis
                 time.sleep(0.2)
         for url in ("/", "/proposals/", "/proposals/?q=%E8%8B%8F%E5%B7%9E"):
             subprocess.run(["curl", "-s", "-o", "/dev/null", base + url], check=False)
+        # Cheap pages first: a slow page's backlog must not spill into the next figure.
         cases = [
             ("trivial Django view", "/bench/trivial/", None),
             ("detail (random ids)", "/proposals/%d/", lua.name),
-            ("list page 1", "/proposals/", None),
-            ("search 苏州", "/proposals/?q=%E8%8B%8F%E5%B7%9E", None),
             ("API detail (random ids)", "/api/v1/proposals/%d/", lua.name),
+            ("list page 1", "/proposals/", None),
             ("API list", "/api/v1/proposals/", None),
+            ("search 人工智能", "/proposals/?q=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD", None),
         ]
         return [(name, *wrk(base + url, seconds, script)) for name, url, script in cases]
     finally:

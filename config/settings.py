@@ -122,7 +122,8 @@ REDIS_URL = env_redis("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down must not take pages down: misses instead of errors.
+            "BACKEND": "config.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "jianyan"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -155,6 +156,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # config/tasks.py is not an app's tasks module, so autodiscovery does not find it.
 CELERY_IMPORTS = ["config.tasks"]
+# A failed task is logged with the proposal/assignment it was about (config/task_logging.py).
+CELERY_IMPORTS.append("config.task_logging")
 CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {"task": "config.tasks.heartbeat_task", "schedule": 60}
 if TESTING:
     # Tests run tasks eagerly and cache in memory even when REDIS_URL is set (CI sets it):

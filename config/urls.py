@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from config.health import healthz
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("", include("proposals.urls_public")),
 ]
 
-admin.site.site_header = "建言 · 提案办理系统管理"
-admin.site.site_title = "建言"
-admin.site.index_title = "数据管理（后备）"
+admin.site.site_header = _("建言 · 提案办理系统管理")
+admin.site.site_title = _("建言")
+admin.site.index_title = _("数据管理（后备）")
 

@@ -28,7 +28,10 @@ class LatestPublicationsFeed(Feed):
             .select_related("session")
             .order_by("-published_at", "-id")[:FEED_SIZE]
         ]
-        replies = [("reply", r.published_on, r) for r in selectors.latest_replies(FEED_SIZE)]
+        latest = selectors.cached(
+            "portal:feed-replies", 60, lambda: selectors.latest_replies(FEED_SIZE)
+        )
+        replies = [("reply", r.published_on, r) for r in latest]
         items = sorted(proposals + replies, key=lambda item: item[1], reverse=True)
         return items[:FEED_SIZE]
 

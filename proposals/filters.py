@@ -19,8 +19,8 @@ from proposals.models import (
     SponsorKind,
     Sponsorship,
 )
-from proposals.selectors import PUBLIC_STATUSES, public_replies
-from responses.models import Agency, Assignment, AssignmentState
+from proposals.selectors import PUBLIC_STATUSES
+from responses.models import Agency, Assignment, AssignmentState, Reply
 
 SORTS = {
     "-published_at": (_("最新发布"), ("-published_at", "-id")),
@@ -58,13 +58,18 @@ class PublicProposalFilter(django_filters.FilterSet):
         label=_("提案者类型"),
         empty_label=_("全部提案者"),
     )
+    # field_name only tells the OpenAPI schema the value's type; `method` does the work.
     sponsor = django_filters.ModelChoiceFilter(
-        queryset=Sponsor.objects.all(), method="filter_sponsor", label=_("提案人（编号）")
+        field_name="sponsors",
+        queryset=Sponsor.objects.all(),
+        method="filter_sponsor",
+        label=_("提案人（编号）"),
     )
     sponsor_name = django_filters.CharFilter(
         method="filter_sponsor_name", label=_("提案人"), max_length=64
     )
     agency = django_filters.ModelChoiceFilter(
+        field_name="assignments__agency",
         queryset=Agency.objects.all(),
         method="filter_agency",
         label=_("承办单位"),
@@ -130,7 +135,12 @@ class PublicProposalFilter(django_filters.FilterSet):
         return queryset.filter(Exists(live))
 
     def filter_classification(self, queryset, name, value):
-        replies = public_replies().filter(assignment__proposal=OuterRef("pk"), classification=value)
+        # The outer queryset is published proposals already: no need to join them again.
+        replies = (
+            Reply.objects.public()
+            .filter(assignment__proposal=OuterRef("pk"), classification=value)
+            .exclude(assignment__state=AssignmentState.WITHDRAWN)
+        )
         return queryset.filter(Exists(replies))
 
     def filter_queryset(self, queryset):

@@ -23,9 +23,10 @@ Ranking: proposals whose title holds the terms first, then the newest publicatio
 
 import operator
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -42,6 +43,7 @@ MAX_DOCUMENT_CHARS = 100_000  # keeps the tsvector well under its 1 MB limit
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _RUN = re.compile(f"[{_CJK}]+|[0-9a-z]+")
 _IS_CJK = re.compile(f"[{_CJK}]")
+_ALL_CJK = re.compile(f"[{_CJK}]+")
 # Full-width ASCII (Ａ-Ｚ, ０-９ …) and the ideographic space fold to ASCII, one for one,
 # so positions in the folded text are positions in the original (snippets rely on it).
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -114,9 +116,33 @@ def matching_documents(terms: list[Term], using: str = "default") -> QuerySet:
         if _single_character(term):
             # One character: any bigram holding it (no index helps; rare and short-lived).
             docs = docs.filter(tokens__contains=term.tokens[0])
-        elif not postgres or len(term.tokens) > 1 or term.tokens != term.indexable:
+        elif postgres and len(term.tokens) == 1 and term.tokens == term.indexable:
+            continue  # one bigram or word: the index lookup is already exact
+        elif _ALL_CJK.fullmatch(term.text):
+            # Same answer as the token pattern (adjacent characters are in one run), on
+            # the text, which is less than half the size of its tokens to read.
+            docs = docs.filter(content__contains=term.text)
+        else:
             docs = docs.filter(tokens__contains=term.pattern)
     return docs
+
+
+@contextmanager
+def index_scans(terms: list[Term], using: str = "default"):
+    """Run a search's queries with sequential scans discouraged (PostgreSQL).
+
+    A common term (苏州 is in nearly every proposal) makes the planner prefer a
+    sequential scan, whose cost model ignores that `vector @@ query` must detoast every
+    row's tsvector: measured at 100k rows, 2.9 s against 0.3 s for the GIN bitmap scan
+    that needs no recheck. SET LOCAL keeps the hint to this transaction.
+    """
+    connection = connections[using]
+    if not terms or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
 
 
 def search(queryset: QuerySet, terms: list[Term]) -> QuerySet:
@@ -213,8 +239,8 @@ def attach_snippets(proposals, terms: list[Term]) -> None:
 
 
 def document_text(proposal: Proposal, replies=None) -> str:
-    """Everything public about a published proposal, one part a line: title, body, public
-    replies (summary and letter text), then sponsor and agency names."""
+    """The searchable text of a published proposal, one part a line: title, body, and its
+    public replies' summaries and letter text."""
     from responses.models import Reply
 
     if replies is None:
@@ -224,18 +250,18 @@ def document_text(proposal: Proposal, replies=None) -> str:
             .select_related("assignment__agency")
             .prefetch_related("documents")
         )
-    sponsors = " ".join(s.sponsor.name for s in proposal.sponsorships.select_related("sponsor"))
-    agencies = " ".join(
-        a.agency.name
-        for a in proposal.assignments.exclude(state="withdrawn").select_related("agency")
-    )
-    parts = [proposal.title, proposal.body]
+    reply_texts = []
     for reply in replies:
-        parts.append(reply.summary)
-        parts.extend(document.text for document in reply.documents.all())
-    # Names last: a snippet shows text around the first hit, and text reads better.
-    parts += [sponsors, agencies]
-    return "\n".join(part for part in parts if part)
+        reply_texts.append(reply.summary)
+        reply_texts.extend(document.text for document in reply.documents.all())
+    return compose_document(proposal.title, proposal.body, reply_texts)
+
+
+def compose_document(title: str, body: str, reply_texts) -> str:
+    """One part a line, title first (snippets skip it). Sponsor and agency names stay out:
+    they have their own filters, and in a city committee nearly every agency is 苏州市…,
+    which would make 苏州 match everything."""
+    return "\n".join(part for part in [title, body, *reply_texts] if part)
 
 
 def refresh_search_document(proposal: Proposal) -> SearchDocument | None:

@@ -5,11 +5,13 @@ nothing unpublished and no non-public reply leaves this module. Each list helper
 its relations in a fixed number of queries, whatever the page size.
 """
 
+import logging
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,8 @@ PUBLIC_STATUSES = [
     Status.CLOSED,
     Status.MERGED,
 ]
+
+logger = logging.getLogger(__name__)
 
 ROLE_ORDER = {"sole": 0, "lead": 1, "separate": 2, "joint": 3, "assisting": 4}
 
@@ -159,32 +163,92 @@ def latest_proposals(limit: int = 8):
 
 def latest_replies(limit: int = 8):
     """Newest public replies, by when they became public (confirmation)."""
-    return list(
+    replies = list(
         public_replies()
         .select_related("assignment__agency", "assignment__proposal__session")
-        .annotate(published_on=Coalesce("confirmed_at", "replied_at"))
-        .order_by("-published_on", "-id")[:limit]
+        .order_by(F("confirmed_at").desc(nulls_last=True), "-id")[:limit]
     )
+    for reply in replies:
+        reply.published_on = reply.confirmed_at or reply.replied_at
+    return replies
 
 
 # --- Agencies ---------------------------------------------------------------------------
 
 
+AGENCY_FIGURES_KEY = "portal:agency-figures"
+AGENCY_FIGURES_SECONDS = 600
+
+
 def agencies_with_figures():
-    """Agencies with a published assignment owing a reply, with their on-time figures."""
-    due = _due_assignments()
-    return (
-        Agency.objects.annotate(
-            owed=Count("assignments", filter=Q(assignments__in=due)),
-            on_time=Count("assignments", filter=Q(assignments__in=due.filter(_on_time()))),
-            public_reply_count=Count(
-                "assignments__replies",
-                filter=Q(assignments__replies__in=public_replies()),
-            ),
-        )
-        .filter(owed__gt=0)
-        .order_by("name")
+    """Agencies with a published assignment owing a reply, with their on-time figures.
+
+    Two GROUP BY queries over every assignment and public reply (about 0.3 s at 100k
+    proposals), so the figures are cached for ten minutes; the agency's own page
+    computes its figures live.
+    """
+    figures = cached(AGENCY_FIGURES_KEY, AGENCY_FIGURES_SECONDS, _all_agency_figures)
+    agencies = list(Agency.objects.filter(pk__in=figures).order_by("name"))
+    for agency in agencies:
+        agency.owed, agency.on_time, agency.public_reply_count = figures[agency.pk]
+    return agencies
+
+
+def _all_agency_figures() -> dict[int, tuple[int, int, int]]:
+    due = (
+        _due_assignments()
+        .values("agency")
+        .annotate(owed=Count("pk"), on_time=Count("pk", filter=_on_time()))
+        .order_by()
     )
+    replies = dict(
+        public_replies()
+        .values("assignment__agency")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("assignment__agency", "count")
+    )
+    return {
+        row["agency"]: (row["owed"], row["on_time"], replies.get(row["agency"], 0))
+        for row in due
+        if row["owed"]
+    }
+
+
+PORTAL_CACHE_KEYS = [
+    AGENCY_FIGURES_KEY,
+    "portal:home-figures",
+    "portal:home-replies",
+    "portal:feed-replies",
+]
+
+
+def _scoped(key: str) -> str:
+    # One cache (Redis) may serve several databases: parallel test workers, a bench.
+    return f"{key}:{connections['default'].settings_dict['NAME']}"
+
+
+def forget_cached() -> None:
+    """Drop the portal's cached figures (tests; or after a bulk import)."""
+    cache.delete_many([_scoped(key) for key in PORTAL_CACHE_KEYS])
+
+
+def cached(key: str, seconds: int, compute):
+    """The cached value, or compute and cache it; a cache that is down (Redis stopped)
+    only costs the computation, never the page."""
+    key = _scoped(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache backend error: serve uncached
+        logger.warning("cache unavailable for %s", key, exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, seconds)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unavailable for %s", key, exc_info=True)
+    return value
 
 
 def _due_assignments():

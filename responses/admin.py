@@ -264,7 +264,7 @@ class JointOpinionAdmin(WorkflowRecordAdmin):
         "assignment__agency__name",
         "body",
     )
-    list_select_related = ("assignment__agency", "filed_by")
+    list_select_related = ("assignment__agency", "assignment__proposal", "filed_by")
     date_hierarchy = "filed_at"
     readonly_fields = ("assignment", "attachment", "filed_by", "filed_at")
 
@@ -420,6 +420,11 @@ class FeedbackAdmin(WorkflowRecordAdmin):
         "reply__assignment__proposal__title",
         "comment",
     )
-    list_select_related = ("sponsor", "reply__assignment__agency", "recorded_by")
+    list_select_related = (
+        "sponsor",
+        "reply__assignment__agency",
+        "reply__assignment__proposal",
+        "recorded_by",
+    )
     date_hierarchy = "recorded_at"
     readonly_fields = ("reply", "sponsor", "satisfaction", "recorded_by", "recorded_at")

@@ -123,7 +123,9 @@ def wait_for_result(result, process, log_path):
 
 def test_a_real_worker_runs_the_heartbeat_and_the_web_side_sees_it(redis_url, token, worker):
     process, queue, log_path = worker
-    client = Celery("test-client", broker=redis_url, backend=redis_url)
+    # set_as_current=False: shared tasks queued later in this process must keep using
+    # the project's (eager) app, not this client.
+    client = Celery("test-client", broker=redis_url, backend=redis_url, set_as_current=False)
     client.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"])
     sent_at = timezone.now()
 

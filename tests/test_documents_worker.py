@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 import responses.tasks  # noqa: F401 - registers the shared task with every app
+from config.celery_app import app as project_app
 from responses.models import RenderStatus, ReplyDocument
 from tests.factories import ReplyFactory
 
@@ -77,8 +78,14 @@ def worker_app(redis_url):
         task_always_eager=False,
         task_default_queue=queue,
     )
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
-        yield app
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
+            yield app
+    finally:
+        # Shared tasks follow the current app: hand them back to the project's (eager in
+        # tests), or later tests would queue renders on this worker's gone broker.
+        project_app.set_current()
+        project_app.set_default()
     client = redis.Redis.from_url(redis_url)
     for key in client.scan_iter(f"*{queue}*"):
         client.delete(key)

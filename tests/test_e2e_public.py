@@ -25,6 +25,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    # Home, feed and agency figures are cached; each test starts without them.
+    from proposals.selectors import forget_cached
+
+    forget_cached()
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Playwright's sync API runs an event loop in this thread; our DB calls stay sync.

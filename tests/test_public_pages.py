@@ -4,19 +4,29 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from proposals.demo.seed import load_seed
 from proposals.models import ProposalKind, SponsorKind, Status
+from proposals.selectors import forget_cached
 from responses.models import Role
 from tests.factories import AgencyFactory, CategoryFactory, SessionFactory, SponsorFactory
-from tests.public_data import make_118, make_published
+from tests.public_data import attach_document, make_118, make_published
 
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The agencies page caches its figures; each test starts without them.
+    forget_cached()
 
 
 @pytest.fixture
@@ -223,28 +233,41 @@ def test_list_page_queries_do_not_grow_with_the_page(
         make_published(session=session, agency=agency, co_sponsors=sponsors[:2], summary=f"答复{n}")
 
     def count_queries(**params):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as ctx:
             page(client, "public:proposals", **params)
         return len(ctx.captured_queries)
 
-    small = count_queries()
+    listing, searching = count_queries(), count_queries(q="答复")
     for n in range(17):
         make_published(session=session, agency=agency, co_sponsors=sponsors, summary=f"答复{n}")
-    with django_assert_num_queries(small):
-        page(client, "public:proposals")
-    with django_assert_num_queries(small + 1):  # + the search documents for snippets
-        page(client, "public:proposals", q="答复")
+    with django_assert_num_queries(listing):
+        html = page(client, "public:proposals")
+    assert html.count('class="record"') == 20
+    with django_assert_num_queries(searching):
+        html = page(client, "public:proposals", q="答复")
+    assert html.count('class="record"') == 20
 
 
-def test_detail_page_queries_are_fixed(client, p118, django_assert_num_queries):
-    # proposal, sponsors, assignments, replies, documents, the view mark, the count.
-    with django_assert_num_queries(7):
-        page(client, "public:proposal", p118.pk)
-    with django_assert_num_queries(6):  # a reload: no count
-        page(client, "public:proposal", p118.pk)
+def test_detail_page_queries_are_fixed(
+    client, p118, session, agency, other_agency, django_assert_num_queries
+):
+    def count_queries(proposal):
+        with CaptureQueriesContext(connection) as ctx:
+            page(client, "public:proposal", proposal.pk)
+        return len(ctx.captured_queries)
+
+    first_view, reload = count_queries(p118), count_queries(p118)
+    assert reload == first_view - 1  # a reload does not update the count
+    bigger = make_published(
+        session=session, agency=agency, co_sponsors=[SponsorFactory() for _ in range(4)]
+    )
+    for _ in range(3):
+        attach_document(bigger.reply, name="more.doc")
+    from tests.factories import AssignmentFactory
+
+    AssignmentFactory(proposal=bigger, agency=other_agency, role=Role.ASSISTING)
+    with django_assert_num_queries(first_view):
+        page(client, "public:proposal", bigger.pk)
 
 
 def test_agency_page_shows_public_replies_and_on_time_rate(client, session, agency):
@@ -280,3 +303,30 @@ def test_separate_agencies_each_show_their_reply(client, session, agency, other_
     ReplyFactory(assignment=other, summary="乙局答复")
     html = page(client, "public:proposal", proposal.pk)
     assert "甲局答复" in html and "乙局答复" in html and html.count("分办") >= 2
+
+
+def test_a_second_reply_round_does_not_count_the_assignment_twice(client, session, agency):
+    from tests.factories import ReplyFactory
+
+    proposal = make_published(session=session, agency=agency, title="重新办理过的提案")
+    ReplyFactory(assignment=proposal.reply.assignment, round=2, summary="第二轮答复")
+    listing = page(client, "public:agencies")
+    row = listing.split(agency.name)[1].split("</tr>")[0]
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "1", "100%", "2"]
+
+
+def test_agencies_figures_are_cached_and_survive_a_broken_cache(
+    client, session, agency, monkeypatch
+):
+    make_published(session=session, agency=agency)
+    assert "100%" in page(client, "public:agencies")
+    late = make_published(session=session, agency=agency)
+    late.reply.replied_at = timezone.now() + dt.timedelta(days=200)
+    late.reply.save()
+    assert "100%" in page(client, "public:agencies")  # cached figures
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    assert "50%" in page(client, "public:agencies")  # computed afresh, no error

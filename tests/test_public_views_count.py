@@ -9,6 +9,14 @@ from proposals.models import Proposal, ProposalView
 from tests.public_data import make_published
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Home, feed and agency figures are cached; each test starts without them.
+    from proposals.selectors import forget_cached
+
+    forget_cached()
+
+
 @pytest.fixture
 def proposal(session):
     return make_published(session=session)

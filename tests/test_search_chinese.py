@@ -11,6 +11,14 @@ from tests.public_data import attach_document, make_118, make_published
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    # Home, feed and agency figures are cached; each test starts without them.
+    from proposals.selectors import forget_cached
+
+    forget_cached()
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -143,3 +151,17 @@ def test_search_page_shows_ranked_highlighted_results(client, session, sponsor, 
     assert "<mark>人工智能</mark>" in html
     assert "&lt;b&gt;不安全&lt;/b&gt;" in html and "<b>不安全" not in html
     assert html.index("赋能新型工业化") < html.index("不安全")
+
+
+def test_rebuild_search_command_reports_the_count(session):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_published(title="命令重建的提案", session=session)
+    make_published(title="未公开", session=session, published=False)
+    SearchDocument.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_search", stdout=out)
+    assert "1" in out.getvalue()
+    assert hits("命令重建") == ["命令重建的提案"]

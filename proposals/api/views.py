@@ -2,7 +2,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics
 from rest_framework.pagination import PageNumberPagination
 
-from proposals import selectors
+from proposals import search, selectors
 from proposals.api import serializers
 from proposals.filters import PublicProposalFilter
 from proposals.models import Category, Session
@@ -39,6 +39,10 @@ class ProposalList(DecoratingListMixin, generics.ListAPIView):
 
     def filter_queryset(self, queryset):
         return selectors.with_public_relations(super().filter_queryset(queryset))
+
+    def list(self, request, *args, **kwargs):
+        with search.index_scans(search.parse_query(request.query_params.get("q"))):
+            return super().list(request, *args, **kwargs)
 
 
 class ProposalDetail(generics.RetrieveAPIView):

@@ -22,19 +22,35 @@ from responses.models import Agency
 
 PAGE_SIZE = 20
 HOME_SIZE = 8
+HOME_CACHE_SECONDS = 60
+
+
+def paginate(queryset, request):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return page
 
 
 @require_GET
 def home(request):
     """Latest published proposals and replies, a search box, the session's figures."""
-    session = selectors.current_session()
+    # The figures and the latest replies scan every public reply (Reply has no index on
+    # its confirmation time): cached for a minute, which a home page can afford.
+    figures = selectors.cached(
+        "portal:home-figures",
+        HOME_CACHE_SECONDS,
+        lambda: selectors.session_figures(selectors.current_session()),
+    )
+    replies = selectors.cached(
+        "portal:home-replies", HOME_CACHE_SECONDS, lambda: selectors.latest_replies(HOME_SIZE)
+    )
     return render(
         request,
         "proposals/public/home.html",
         {
-            "figures": selectors.session_figures(session),
+            "figures": figures,
             "latest_proposals": selectors.latest_proposals(HOME_SIZE),
-            "latest_replies": selectors.latest_replies(HOME_SIZE),
+            "latest_replies": replies,
         },
     )
 
@@ -47,7 +63,9 @@ def _filtered(request):
 def proposal_list(request):
     filterset = _filtered(request)
     queryset = selectors.with_public_relations(filterset.qs)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    with search.index_scans(filterset.terms):
+        page = paginate(queryset, request)
+        page.object_list = list(page.object_list)  # evaluated inside the hint
     for proposal in page.object_list:
         selectors.decorate(proposal)
     search.attach_snippets(page.object_list, filterset.terms)
@@ -87,11 +105,16 @@ def _safe_cell(value):
     return value
 
 
-def _csv_rows(request, queryset):
+def _csv_rows(request, queryset, terms):
     # Header in Chinese as the page shows it; a BOM so spreadsheet programs read UTF-8.
     yield "\ufeff"
     writer = csv.writer(_Echo())
     yield writer.writerow([_(h) for h in CSV_HEADER])
+    with search.index_scans(terms):
+        yield from _csv_body(request, queryset, writer)
+
+
+def _csv_body(request, queryset, writer):
     for proposal in queryset.iterator(chunk_size=500):
         selectors.decorate(proposal)
         replies = proposal.public_reply_list
@@ -125,7 +148,7 @@ def proposal_export(request):
     filterset = _filtered(request)
     queryset = selectors.with_public_relations(filterset.qs)
     response = StreamingHttpResponse(
-        _csv_rows(request, queryset), content_type="text/csv; charset=utf-8"
+        _csv_rows(request, queryset, filterset.terms), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="proposals-{stamp}.csv"'
@@ -152,7 +175,7 @@ def agency_list(request):
 @require_GET
 def agency_detail(request, pk):
     agency = get_object_or_404(Agency, pk=pk)
-    page = Paginator(selectors.agency_replies(agency), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(selectors.agency_replies(agency), request)
     return render(
         request,
         "proposals/public/agency_detail.html",

@@ -35,7 +35,19 @@ def queue_render(document: ReplyDocument) -> None:
     from responses.tasks import render_reply_document_task
 
     document_id = document.pk
-    transaction.on_commit(lambda: render_reply_document_task.delay(document_id))
+
+    def send():
+        # Broker (Redis) down: the upload is already committed and stays `waiting`;
+        # `manage.py rerender_replies --queue <id>` queues it again. Never fail the request.
+        try:
+            render_reply_document_task.delay(document_id)
+        except Exception:  # noqa: BLE001 - kombu OperationalError and friends
+            logger.exception(
+                "render not queued, broker unavailable; document stays waiting",
+                extra={"document_id": document_id},
+            )
+
+    transaction.on_commit(send)
 
 
 def _claim(document_id: int, *, takeover: bool) -> bool:

@@ -196,7 +196,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.proposal_id} → {self.agency} ({self.get_role_display()})"
+        return f"{self.proposal.number} → {self.agency} ({self.get_role_display()})"
 
     @property
     def owes_reply(self) -> bool:

@@ -1,0 +1,128 @@
+"""Every main page carries the Content-Security-Policy, no page needs inline script or
+style without the nonce, and a stored <script> shows as text wherever it is shown."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.officer_data import make_assignment
+from tests.public_data import make_published
+
+pytestmark = pytest.mark.django_db
+
+EVIL = '<script>alert("x")</script>'
+ESCAPED = "&lt;script&gt;alert("
+
+
+@pytest.fixture
+def evil(agency, sponsor, session):
+    """A published proposal whose title, body and reply summary each hold a script."""
+    proposal = make_published(
+        title=f"关于{EVIL}的建议",
+        body=f"正文{EVIL}",
+        session=session,
+        sponsor=sponsor,
+        agency=agency,
+        summary=f"摘要{EVIL}",
+    )
+    return proposal
+
+
+def html_pages(evil, agency):
+    assignment = evil.reply.assignment
+    return {
+        "anonymous": [
+            reverse("public:home"),
+            reverse("public:proposals"),
+            reverse("public:proposals") + "?q=建议",
+            reverse("public:proposal", args=[evil.pk]),
+            reverse("public:agencies"),
+            reverse("public:agency", args=[agency.pk]),
+            reverse("accounts:login"),
+            reverse("accounts:password_reset"),
+        ],
+        "alice": [
+            reverse("staff:dashboard"),
+            reverse("staff:proposal-list"),
+            reverse("staff:proposal-detail", args=[evil.pk]),
+            reverse("staff:publication"),
+            reverse("accounts:officers"),
+        ],
+        "bob": [
+            reverse("officer:dashboard"),
+            reverse("officer:assignment", args=[assignment.pk]),
+        ],
+        "dora": [
+            reverse("accounts:my-proposals"),
+            reverse("accounts:my-proposal", args=[evil.pk]),
+        ],
+    }
+
+
+def fetch_all(client, users, evil, agency):
+    for who, urls in html_pages(evil, agency).items():
+        client.logout()
+        if who != "anonymous":
+            client.force_login(users[who])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            yield url, response
+
+
+@pytest.fixture
+def users(alice, bob, dora):
+    return {"alice": alice, "bob": bob, "dora": dora}
+
+
+def test_every_main_page_sends_a_strict_content_security_policy(client, users, evil, agency):
+    for url, response in fetch_all(client, users, evil, agency):
+        policy = response.headers.get("Content-Security-Policy", "")
+        # Django adds the nonce to the header only on pages that used one.
+        assert re.search(r"script-src 'self'( 'nonce-[^']+')?;", policy), url
+        assert "unsafe-inline" not in policy, url
+        assert "object-src 'none'" in policy, url
+
+
+def test_no_page_has_inline_script_or_style_without_the_nonce(client, users, evil, agency):
+    for url, response in fetch_all(client, users, evil, agency):
+        html = response.content.decode()
+        found = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+        for tag in re.findall(r"<(?:script|style)\b[^>]*>", html):
+            if "src=" not in tag:
+                assert found and f'nonce="{found[1]}"' in tag, (url, tag)
+        assert not re.search(r"<[a-z][^>]*\sstyle=", html), (url, "inline style attribute")
+        assert not re.search(r"<[a-z][^>]*\son[a-z]+=", html), (url, "inline event handler")
+
+
+def test_a_stored_script_shows_as_text_on_every_page(client, users, evil, agency):
+    for url, response in fetch_all(client, users, evil, agency):
+        html = response.content.decode()
+        assert EVIL not in html, url
+    client.logout()
+    detail = client.get(reverse("public:proposal", args=[evil.pk])).content.decode()
+    assert ESCAPED in detail
+
+
+def test_a_stored_script_is_data_in_the_api_feed_and_csv(client, evil):
+    api = client.get(reverse("api:proposal-detail", args=[evil.pk]))
+    assert api.headers["Content-Type"].startswith("application/json")
+    assert api.json()["title"] == f"关于{EVIL}的建议"
+    feed = client.get(reverse("public:feed")).content.decode()
+    assert EVIL not in feed
+    assert "&lt;script&gt;" in feed
+    csv = client.get(reverse("public:export"))
+    assert csv.headers["Content-Type"].startswith("text/csv")
+    assert csv.headers.get("X-Content-Type-Options") == "nosniff"
+
+
+def test_an_officer_sees_a_stored_script_as_text(client, bob, agency):
+    assignment = make_assignment(agency)
+    proposal = assignment.proposal
+    proposal.title = EVIL
+    proposal.save(update_fields=["title"])
+    client.force_login(bob)
+    html = client.get(reverse("officer:assignment", args=[assignment.pk])).content.decode()
+    assert EVIL not in html
+    assert ESCAPED in html
