@@ -17,9 +17,9 @@ from config.env import (
     env,
     env_bool,
     env_database,
-    env_mailer,
     env_int,
     env_list,
+    env_mailer,
     env_redis,
     env_str,
 )

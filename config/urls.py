@@ -19,4 +19,3 @@ urlpatterns = [
 admin.site.site_header = _("建言 · 提案办理系统管理")
 admin.site.site_title = _("建言")
 admin.site.index_title = _("数据管理（后备）")
-

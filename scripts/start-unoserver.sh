@@ -16,6 +16,8 @@ ROOT=$PWD
 
 UNO_VENV=${UNO_VENV:-$ROOT/var/venv-uno}
 PORT=${UNOSERVER_PORT:-2003}
+# 127.0.0.1 on one machine; docker-compose sets 0.0.0.0 so the worker container reaches it.
+INTERFACE=${UNOSERVER_INTERFACE:-127.0.0.1}
 UNO_PORT=${UNOSERVER_UNO_PORT:-2002}
 PROFILE=${UNOSERVER_PROFILE:-$ROOT/var/unoserver/profile}
 TIMEOUT=$(( ${RENDER_TIMEOUT_SECONDS:-60} > 15 ? ${RENDER_TIMEOUT_SECONDS:-60} - 5 : 10 ))
@@ -55,7 +57,7 @@ reap() {
 trap stop INT TERM
 
 while [ "$stopping" = 0 ]; do
-    setsid "$UNO_VENV/bin/unoserver" --interface 127.0.0.1 --port "$PORT" \
+    setsid "$UNO_VENV/bin/unoserver" --interface "$INTERFACE" --port "$PORT" \
         --uno-interface 127.0.0.1 --uno-port "$UNO_PORT" \
         --user-installation "$PROFILE" --temp-dir "$ROOT/var/unoserver/tmp" \
         --conversion-timeout "$TIMEOUT" --stop-after "$STOP_AFTER" &

@@ -5,7 +5,6 @@ TransitionError message when the service refuses. Every object is looked up thro
 responses.selectors scoped to the officer's agency, so another agency's id is a 404.
 """
 
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
