@@ -85,6 +85,7 @@ def bench_environment(database: str, var_dir: str) -> dict:
         "JIANYAN_VAR_DIR": var_dir,
         "LOG_LEVEL": "ERROR",
         "AXES_ENABLED": "false",
+        "RATELIMIT_ENABLED": "false",  # wrk is one client hammering on purpose
         "REDIS_URL": "",
     }
 
@@ -549,6 +550,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--skip-compare", action="store_true", help="skip the search options comparison"
+    )
     args = parser.parse_args()
 
     var_dir = tempfile.mkdtemp(prefix="jianyan-bench-")
@@ -575,15 +579,17 @@ def main() -> None:
     ids = list(Proposal.objects.values_list("pk", flat=True))
 
     print(f"load average now: {os.getloadavg()} on {os.cpu_count()} cores (shared machine)")
-    print("\n== Search options (hits: exact / bigram / pg_trgm; time ms median/p95) ==")
-    header = f"{'query':<10} {'exact':>6} {'bigram':>6} {'trgm':>6}  {'scan':>11}"
-    print(header + f"  {'bigram':>11}  {'pg_trgm':>11}  {'ts_rank top20':>13}")
-    for q, truth, bigram, trgm, t_exact, t_bigram, t_trgm, t_rank in compare_search(args.requests):
-        print(
-            f"{q:<10} {truth:>6} {bigram:>6} {trgm:>6}  {t_exact[0]:>5.0f}/{t_exact[1]:<5.0f}"
-            f"  {t_bigram[0]:>5.1f}/{t_bigram[1]:<5.1f}  {t_trgm[0]:>5.0f}/{t_trgm[1]:<5.0f}"
-            f"  {t_rank[0]:>6.0f}/{t_rank[1]:<6.0f}"
-        )
+    if not args.skip_compare:
+        print("\n== Search options (hits: exact / bigram / pg_trgm; time ms median/p95) ==")
+        header = f"{'query':<10} {'exact':>6} {'bigram':>6} {'trgm':>6}  {'scan':>11}"
+        print(header + f"  {'bigram':>11}  {'pg_trgm':>11}  {'ts_rank top20':>13}")
+        comparison = compare_search(args.requests)
+        for q, truth, bigram, trgm, t_exact, t_bigram, t_trgm, t_rank in comparison:
+            print(
+                f"{q:<10} {truth:>6} {bigram:>6} {trgm:>6}  {t_exact[0]:>5.0f}/{t_exact[1]:<5.0f}"
+                f"  {t_bigram[0]:>5.1f}/{t_bigram[1]:<5.1f}  {t_trgm[0]:>5.0f}/{t_trgm[1]:<5.0f}"
+                f"  {t_rank[0]:>6.0f}/{t_rank[1]:<6.0f}"
+            )
 
     print(f"\n== Server time in-process, Django test client, {args.requests} requests each ==")
     print(f"{'page':<32} {'median ms':>9} {'p95 ms':>8}  status")

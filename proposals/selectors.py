@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,6 +80,25 @@ def get_published_proposal(pk: int) -> Proposal:
     )
     decorate(proposal)
     return proposal
+
+
+def get_published_row(pk: int) -> Proposal:
+    """The proposal alone (one query), with `document_updated_at`: the time its public
+    side last changed (hooks refresh the search document on every publication, reply
+    and text change), which versions the cached part of its page."""
+    return get_object_or_404(
+        published_proposals()
+        .select_related("session", "category")
+        .annotate(document_updated_at=F("search_document__updated_at")),
+        pk=pk,
+    )
+
+
+def load_public_relations(proposal: Proposal) -> Proposal:
+    """Fetch what get_published_proposal prefetches, for a proposal already loaded."""
+    queryset = with_public_relations(Proposal.objects.none(), with_documents=True)
+    prefetch_related_objects([proposal], *queryset._prefetch_related_lookups)
+    return decorate(proposal)
 
 
 def decorate(proposal: Proposal) -> Proposal:

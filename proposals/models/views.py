@@ -45,9 +45,7 @@ class ProposalViewQuerySet(models.QuerySet):
             )
             counted = cursor.rowcount == 1
             if counted:
-                type(proposal).objects.filter(pk=proposal.pk).update(
-                    view_count=F("view_count") + 1
-                )
+                type(proposal).objects.filter(pk=proposal.pk).update(view_count=F("view_count") + 1)
         return counted
 
     def purge(self, *, keep_days: int = 2) -> int:

@@ -9,8 +9,11 @@ import csv
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -155,12 +158,31 @@ def proposal_export(request):
     return response
 
 
+DETAIL_CACHE_SECONDS = 300
+
+
 @require_GET
 def proposal_detail(request, pk):
-    proposal = selectors.get_published_proposal(pk)
+    """One query decides publication and gives the live view count; the rest of the page
+    (sponsors, body, agencies, replies, files) is rendered once per version and language
+    and cached, so a busy proposal costs a row read and the view-count write."""
+    proposal = selectors.get_published_row(pk)
+    version = proposal.document_updated_at or proposal.updated_at
+    key = f"portal:detail:{proposal.pk}:{version.timestamp()}:{get_language()}"
+
+    def render_body():
+        selectors.load_public_relations(proposal)
+        return render_to_string(
+            "proposals/public/_detail_body.html", {"proposal": proposal}, request
+        )
+
+    # Our own template's output, escaped when rendered; the cache returns it as a str.
+    body = mark_safe(selectors.cached(key, DETAIL_CACHE_SECONDS, render_body))
+    if not hasattr(proposal, "labels"):
+        selectors.decorate(proposal)  # labels for the title and breadcrumbs (no queries)
     if ProposalView.objects.record(proposal, visitor_key(request)):
         proposal.view_count += 1  # the row was updated with F(); show the same figure
-    return render(request, "proposals/public/detail.html", {"proposal": proposal})
+    return render(request, "proposals/public/detail.html", {"proposal": proposal, "body": body})
 
 
 @require_GET

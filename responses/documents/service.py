@@ -19,9 +19,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proposals import hooks
 from responses.documents.cover import cover_for_document
 from responses.documents.render import RenderError, render_bytes
-from responses.models import RenderStatus, ReplyDocument
+from responses.models import RenderStatus, ReplyDocument, ReplyStatus
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,9 @@ def render_document(
         return False
     if old_pdf and old_pdf != document.pdf.name:
         storage.delete(old_pdf)
+    if document.reply.status == ReplyStatus.CONFIRMED:
+        # A re-render of a published reply changes the text the portal searches.
+        hooks.reply_changed(document.reply.assignment.proposal)
     logger.info(
         "document %s rendered by %s in %.2f s (%d pages)",
         document.pk,

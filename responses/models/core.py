@@ -375,6 +375,14 @@ class Reply(models.Model):
                 name="reply_classification_code",
             ),
         ]
+        indexes = [
+            # "Latest replies" on the portal and the feed sort confirmed public replies.
+            models.Index(
+                fields=["-confirmed_at"],
+                condition=Q(status="confirmed", is_public=True),
+                name="reply_public_confirmed_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.assignment} {self.classification}"
