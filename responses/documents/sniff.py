@@ -221,7 +221,7 @@ def _check_ooxml(data: bytes) -> str:
             part = _read_part(archive, entry, MAX_UNPACKED_BYTES - unpacked)
         except RejectedDocument:
             raise
-        except Exception:  # zlib.error, BadZipFile (CRC), EOFError, NotImplementedError...
+        except Exception:  # zlib.error, BadZipFile (CRC), EOFError, an unsupported compression...
             raise RejectedDocument(_damaged()) from None
         unpacked += len(part)
         lowered = entry.filename.lower()
