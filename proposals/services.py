@@ -27,8 +27,10 @@ from proposals.models import (
 from proposals.workflow import (
     TransitionError,
     lock,
+    move_proposal,
     record_event,
     require_staff,
+    required_text,
     state_label,
 )
 
@@ -81,24 +83,14 @@ def _refuse(proposal: Proposal, action_label: str):
 
 
 def _move(proposal, *, allowed, to, action, by, note="", **fields) -> Proposal:
-    """Lock the row, check its status, update it and record the event. Atomic by caller."""
+    """Lock the row, check its status, then move it and record the event. Atomic by caller."""
     current = lock(proposal)
     if current.status not in allowed:
         _refuse(current, str(Action(action).label))
-    from_state = current.status
-    fields["status"] = to
-    for name, value in fields.items():
-        setattr(proposal, name, value)
-    Proposal.objects.filter(pk=proposal.pk).update(updated_at=timezone.now(), **fields)
-    record_event(proposal, action, by=by, from_state=from_state, to_state=to, note=note)
+    move_proposal(current, to, action=action, by=by, note=note, fields=fields)
+    for name in ("status", "updated_at", *fields):
+        setattr(proposal, name, getattr(current, name))
     return proposal
-
-
-def _clean_text(value: str, *, field_label: str, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise TransitionError(_("请填写%(field)s。"), params={"field": field_label})
-    return value
 
 
 def _set_sponsors(proposal: Proposal, lead: Sponsor, co_sponsors: Iterable[Sponsor]) -> None:
@@ -109,6 +101,10 @@ def _set_sponsors(proposal: Proposal, lead: Sponsor, co_sponsors: Iterable[Spons
         Sponsorship(proposal=proposal, sponsor=s, is_lead=False, order=i)
         for i, s in enumerate(co, start=1)
     )
+
+
+def _filled(value: str | None, field_label) -> str:
+    return required_text(value, _("请填写%(field)s。") % {"field": field_label})
 
 
 @transaction.atomic
@@ -135,8 +131,8 @@ def create_proposal(
     submitted unless `draft`.
     """
     require_staff(by)
-    title = _clean_text(title, field_label=_("标题"))
-    body = _clean_text(body, field_label=_("内容"))
+    title = _filled(title, _("标题"))
+    body = _filled(body, _("内容"))
     if lead_sponsor is None:
         raise TransitionError(_("请选择领衔提案人。"))
     Session.objects.select_for_update().filter(pk=session.pk).exists()
@@ -195,9 +191,9 @@ def update_proposal(
     if current.status not in EDITABLE:
         _refuse(current, str(Action.UPDATE.label))
     if "title" in fields:
-        fields["title"] = _clean_text(fields["title"], field_label=_("标题"))
+        fields["title"] = _filled(fields["title"], _("标题"))
     if "body" in fields:
-        fields["body"] = _clean_text(fields["body"], field_label=_("内容"))
+        fields["body"] = _filled(fields["body"], _("内容"))
     changed = sorted(name for name, value in fields.items() if getattr(current, name) != value)
     for name, value in fields.items():
         setattr(proposal, name, value)
@@ -248,7 +244,7 @@ def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
 def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
     """不予立案: the reason is required and is kept as the review note."""
     require_staff(by)
-    reason = _clean_text(reason, field_label=_("不予立案理由"))
+    reason = _filled(reason, _("不予立案理由"))
     return _move(
         proposal,
         allowed={Status.SUBMITTED},

@@ -17,6 +17,14 @@ class TransitionError(ValidationError):
         return " ".join(self.messages)
 
 
+def required_text(value: str | None, message) -> str:
+    """The value without surrounding blanks; a blank one is refused with `message`."""
+    value = (value or "").strip()
+    if not value:
+        raise TransitionError(message)
+    return value
+
+
 def require_staff(user) -> None:
     if user is None or not getattr(user, "is_staff_member", False):
         raise PermissionDenied(_("只有提案委员会工作人员可以执行此操作。"))
@@ -68,6 +76,25 @@ def _jsonable(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
+
+
+def move_proposal(
+    proposal: Proposal, to: str, *, action: str, by, note: str = "", fields=None, **data
+) -> Event:
+    """Set a proposal's status (and `fields`) and record the move from its current status.
+
+    The caller has locked the row (see `lock`) and checked that the move is allowed.
+    """
+    from django.utils import timezone
+
+    from_state = proposal.status
+    changes = {"status": to, "updated_at": timezone.now(), **(fields or {})}
+    Proposal.objects.filter(pk=proposal.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(proposal, name, value)
+    return record_event(
+        proposal, action, by=by, from_state=from_state, to_state=to, note=note, **data
+    )
 
 
 def lock(model_instance):

@@ -19,9 +19,11 @@ from proposals.models import Action, Proposal, Sponsor, Status
 from proposals.workflow import (
     TransitionError,
     lock,
+    move_proposal,
     record_event,
     require_agency_member,
     require_staff,
+    required_text,
     state_label,
 )
 from responses import deadlines
@@ -210,18 +212,14 @@ def assign_proposal(
         )
         for agency, role in agencies
     ]
-    Proposal.objects.filter(pk=proposal.pk).update(
-        status=Status.ASSIGNED, updated_at=timezone.now()
-    )
-    proposal.status = Status.ASSIGNED
-    record_event(
-        proposal,
-        Action.ASSIGN,
+    move_proposal(
+        current,
+        Status.ASSIGNED,
+        action=Action.ASSIGN,
         by=by,
-        from_state=Status.REGISTERED,
-        to_state=Status.ASSIGNED,
         agencies=[f"{a.agency.name}（{a.get_role_display()}）" for a in created],
     )
+    proposal.status = current.status
     for assignment in created:
         record_event(
             proposal,
@@ -271,7 +269,8 @@ def add_assignment(
         rules=CommitteeRules.current(),
     )
     if role in REPLYING_ROLES and current.status == Status.REPLIED:
-        Proposal.objects.filter(pk=proposal.pk).update(status=Status.ASSIGNED)
+        # The new agency owes a reply too: the proposal is being handled again.
+        move_proposal(current, Status.ASSIGNED, action=Action.ASSIGN, by=by, agency=agency.name)
         proposal.status = Status.ASSIGNED
     record_event(
         current,
@@ -300,9 +299,7 @@ def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) 
         AssignmentState.REHANDLING,
     }:
         _refuse_state(current, Action.CHANGE_DEADLINE)
-    reason = (reason or "").strip()
-    if not reason:
-        raise TransitionError(_("请说明调整期限的理由。"))
+    reason = required_text(reason, _("请说明调整期限的理由。"))
     latest = deadlines.latest_extension(timezone.localdate(current.assigned_at))
     if current.state != AssignmentState.REHANDLING and deadline > latest.date:
         raise TransitionError(
@@ -353,9 +350,7 @@ def accept_assignment(assignment: Assignment, *, by) -> Assignment:
 def request_reassignment(assignment: Assignment, *, reason: str, by, suggested_agency: str = ""):
     """申请调整: outside the agency's remit; only within the window after assignment."""
     require_agency_member(by, assignment.agency)
-    reason = (reason or "").strip()
-    if not reason:
-        raise TransitionError(_("请说明申请调整的理由。"))
+    reason = required_text(reason, _("请说明申请调整的理由。"))
     today = timezone.localdate()
     if assignment.reassignment_deadline and today > assignment.reassignment_deadline:
         raise TransitionError(
@@ -447,9 +442,7 @@ def request_extension(
     current = lock(assignment)
     if current.state not in {AssignmentState.PENDING, AssignmentState.ACCEPTED}:
         _refuse_state(current, Action.REQUEST_EXTENSION)
-    reason = (reason or "").strip()
-    if not reason:
-        raise TransitionError(_("请说明申请延期的理由。"))
+    reason = required_text(reason, _("请说明申请延期的理由。"))
     if requested_deadline <= current.deadline:
         raise TransitionError(
             _("申请延至的日期必须晚于现在的期限 %(deadline)s。"),
@@ -529,9 +522,7 @@ def file_joint_opinion(assignment: Assignment, *, body: str, by, attachment=None
     require_agency_member(by, assignment.agency)
     if assignment.role not in OPINION_ROLES:
         raise TransitionError(_("只有会办或协办单位提交会办意见；主办单位请直接答复。"))
-    body = (body or "").strip()
-    if not body:
-        raise TransitionError(_("请填写会办意见。"))
+    body = required_text(body, _("请填写会办意见。"))
     _set_state(
         assignment,
         allowed={AssignmentState.PENDING, AssignmentState.ACCEPTED},
@@ -621,9 +612,7 @@ def file_reply(
             params={"agencies": "、".join(a.agency.name for a in waiting)},
         )
     label = _classification_label(classification)
-    signer = (signer or "").strip()
-    if not signer:
-        raise TransitionError(_("请填写签发人。"))
+    signer = required_text(signer, _("请填写签发人。"))
     if replied_at > timezone.now() + timedelta(minutes=5):
         raise TransitionError(_("答复时间不能晚于现在。"))
     if timezone.localdate(replied_at) < timezone.localdate(current.assigned_at):
@@ -758,16 +747,7 @@ def confirm_reply(reply: Reply, *, by) -> Reply:
         .exists()
     )
     if not still_owed and proposal.status in HANDLING:
-        Proposal.objects.filter(pk=proposal.pk).update(
-            status=Status.REPLIED, updated_at=timezone.now()
-        )
-        record_event(
-            proposal,
-            Action.CONFIRM_REPLY,
-            by=by,
-            from_state=proposal.status,
-            to_state=Status.REPLIED,
-        )
+        move_proposal(proposal, Status.REPLIED, action=Action.CONFIRM_REPLY, by=by)
     _after_deadline_change(assignment)
     hooks.reply_changed(proposal)
     return reply
@@ -777,9 +757,7 @@ def confirm_reply(reply: Reply, *, by) -> Reply:
 def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     """Staff send a confirmed reply back to draft so the agency can correct it (audited)."""
     require_staff(by)
-    note = (note or "").strip()
-    if not note:
-        raise TransitionError(_("请说明退回答复的理由。"))
+    note = required_text(note, _("请说明退回答复的理由。"))
     if lock(reply).status != ReplyStatus.CONFIRMED:
         raise TransitionError(_("只有已确认的答复可以退回修改。"))
     if reply.feedback.exists():
@@ -799,15 +777,7 @@ def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     proposal = lock(assignment.proposal)
     if proposal.status in {Status.REPLIED, Status.EVALUATED}:
         back = Status.REHANDLING if reply.round > 1 else Status.ASSIGNED
-        Proposal.objects.filter(pk=proposal.pk).update(status=back, updated_at=timezone.now())
-        record_event(
-            proposal,
-            Action.REOPEN_REPLY,
-            by=by,
-            from_state=proposal.status,
-            to_state=back,
-            note=note,
-        )
+        move_proposal(proposal, back, action=Action.REOPEN_REPLY, by=by, note=note)
     _after_deadline_change(assignment)
     hooks.reply_changed(proposal)
     return reply
@@ -914,16 +884,13 @@ def send_back_for_rehandling(
     )
     proposal = lock(assignment.proposal)
     if proposal.status != Status.REHANDLING:
-        Proposal.objects.filter(pk=proposal.pk).update(
-            status=Status.REHANDLING, closed_at=None, updated_at=timezone.now()
-        )
-        record_event(
+        move_proposal(
             proposal,
-            Action.SEND_BACK,
+            Status.REHANDLING,
+            action=Action.SEND_BACK,
             by=by,
-            from_state=proposal.status,
-            to_state=Status.REHANDLING,
             note=note,
+            fields={"closed_at": None},
         )
     _after_deadline_change(assignment)
     return assignment

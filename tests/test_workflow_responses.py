@@ -402,3 +402,24 @@ def test_staff_reopen_a_confirmed_reply_with_a_reason(
     assert reply.status == ReplyStatus.DRAFT
     assert lead.state == AssignmentState.ACCEPTED
     assert registered.status == Status.ASSIGNED
+
+
+def test_adding_an_agency_that_owes_a_reply_reopens_a_replied_proposal_with_its_event(
+    registered, agency, other_agency, bob, charlie, alice, django_capture_on_commit_callbacks
+):
+    first, second = services.assign_proposal(
+        registered, agencies=[(agency, Role.SEPARATE), (other_agency, Role.SEPARATE)], by=alice
+    )
+    for assignment, officer in ((first, bob), (second, charlie)):
+        services.accept_assignment(assignment, by=officer)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.confirm_reply(_reply(assignment, officer), by=officer)
+    registered.refresh_from_db()
+    assert registered.status == Status.REPLIED
+
+    services.add_assignment(registered, agency=AgencyFactory(), role=Role.SEPARATE, by=alice)
+    registered.refresh_from_db()
+    assert registered.status == Status.ASSIGNED
+    assert registered.events.filter(
+        action=Action.ASSIGN, from_state=Status.REPLIED, to_state=Status.ASSIGNED
+    ).exists()
