@@ -8,6 +8,8 @@
    sentences and place names so that 苏州 is common, 人工智能 rare, and proposal 118's
    own sentences appear where they belong; sponsors, agencies (lead + assisting),
    public replies with summaries and letter text, and the search documents.
+   Then builds the stored detail pages that are not current (proposals/pages.py), as
+   `manage.py build_public_pages` does after a deploy, and prints how long that took.
 2. Compares search options on the same rows (exact substring count as the truth):
    character bigrams in a GIN tsvector + adjacency check (what we ship), pg_trgm GIN +
    ILIKE, and the cost of ts_rank over bigram vectors.
@@ -185,7 +187,7 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
         Sponsorship,
         Status,
     )
-    from proposals.search import compose_document, document_tokens
+    from proposals.search import compose_document, document_tokens, list_fields
     from responses.models import Agency, Assignment, RenderStatus, Reply, ReplyDocument
 
     started = time.perf_counter()
@@ -291,6 +293,7 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
         replies, documents, search_documents = [], [], []
         for proposal, topic, replied, assignment in meta:
             parts = [proposal.title, proposal.body]
+            public_replies = []
             if replied:
                 summary = make_text(rng, REPLY_SENTENCES, topic, rng.randint(2, 5))
                 letter = make_text(rng, REPLY_SENTENCES, topic, rng.randint(6, 14))
@@ -303,6 +306,7 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
                     confirmed_at=proposal.published_at,
                 )  # fmt: skip
                 replies.append(reply)
+                public_replies.append(reply)
                 documents.append((reply, letter))
                 parts += [summary, letter]
             content = compose_document(parts[0], parts[1], parts[2:])
@@ -312,6 +316,7 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
                     content=content,
                     tokens=document_tokens(content),
                     updated_at=timezone.now(),
+                    **list_fields(proposal, public_replies),  # as refresh_search_document
                 )  # fmt: skip
             )
         Reply.objects.bulk_create(replies)
@@ -341,6 +346,23 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
         print(f"  bigram GIN index built in {time.perf_counter() - index_started:.0f} s")
         cursor.execute("VACUUM ANALYZE")
     print(f"loaded {n} proposals in {time.perf_counter() - started:.0f} s")
+
+
+def build_pages() -> None:
+    """The stored detail pages, as `manage.py build_public_pages` makes them after a
+    deploy (and the app after each publication): only those not current."""
+    from tqdm import tqdm
+
+    from proposals import pages
+
+    ids = list(pages.stale().order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return
+    started = time.perf_counter()
+    with tqdm(total=len(ids), unit="page", desc="stored pages", mininterval=5) as bar:
+        pages.build(ids, progress=bar.update)
+    took = time.perf_counter() - started
+    print(f"  {len(ids)} stored pages built in {took:.0f} s ({took / len(ids) * 1000:.1f} ms each)")
 
 
 # --- measuring ---------------------------------------------------------------------------
@@ -577,6 +599,7 @@ def main() -> None:
         print(f"loading {args.proposals} proposals into {args.database} …", flush=True)
         load(args.proposals, rng)
     ids = list(Proposal.objects.values_list("pk", flat=True))
+    build_pages()
 
     print(f"load average now: {os.getloadavg()} on {os.cpu_count()} cores (shared machine)")
     if not args.skip_compare:

@@ -16,13 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     env,
     env_bool,
+    env_choice,
     env_database,
     env_int,
     env_list,
     env_mailer,
     env_redis,
     env_str,
+    env_url,
 )
+from config.storage import FILESYSTEM, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JIANYAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -64,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A lost database or media storage answers a clean 503 page, not a 500
+    # (config/errors.py).
+    "config.errors.UnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,6 +109,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jianyan.sqlite3'}")}
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5, minimum=1)  # PostgreSQL only
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The worker and the web process share the file: wait for locks instead of failing,
@@ -114,7 +121,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+    # A kept connection is checked before its first use in each request, so one broken
+    # by a PostgreSQL restart is replaced instead of failing the request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Unreachable server: give up after this many seconds (a clean 503, config/errors.py)
+    # rather than holding a web worker until gunicorn's own timeout kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache ----------------------------------------------------
@@ -220,10 +232,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded originals and rendered PDFs are private: served only through views that
+# check permission, never from a public MEDIA_URL. In MEDIA_ROOT, or in an S3-compatible
+# bucket that every web and worker host reaches (config/storage.py).
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "filesystem", ["filesystem", "s3"])
+if MEDIA_STORAGE == "s3":
+    MEDIA_STORAGE_BACKEND = s3_storage(
+        bucket=env_str("S3_BUCKET"),
+        endpoint_url=env_url("S3_ENDPOINT_URL"),
+        region=env_str("S3_REGION"),
+        access_key=env_str("S3_ACCESS_KEY_ID"),
+        secret_key=env_str("S3_SECRET_ACCESS_KEY"),
+        addressing_style=env_choice("S3_ADDRESSING_STYLE", "", ["auto", "path", "virtual"]),
+        prefix=env_str("S3_PREFIX", ""),
+        acl=env_choice("S3_DEFAULT_ACL", "private", ["private", "none"]),
+    )
+else:
+    MEDIA_STORAGE_BACKEND = FILESYSTEM
 STORAGES = {
-    # Uploaded originals and rendered PDFs are private: served only through views that
-    # check permission, never from a public MEDIA_URL.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -263,6 +290,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "建言 Jianyan open data API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "proposals.api.schema.document_rate_limit",
+    ],
 }
 
 # --- Security --------------------------------------------------------------------------

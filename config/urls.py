@@ -1,13 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from config.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher posts without a CSRF token, so public pages carry no token
+    # and set no cookie (their stored copies serve every visitor, proposals/pages.py).
+    # Forging it could only switch someone's language; `next` is checked by the view.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("staff/", include("proposals.urls_staff")),
     path("agency/", include("responses.urls_officer")),
@@ -19,3 +24,8 @@ urlpatterns = [
 admin.site.site_header = _("建言 · 提案办理系统管理")
 admin.site.site_title = _("建言")
 admin.site.index_title = _("数据管理（后备）")
+
+# JSON under /api/, and a 503 page when the database or media storage is away
+# (config/errors.py).
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

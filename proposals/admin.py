@@ -21,6 +21,7 @@ from proposals.models import (
     ImportBatch,
     Proposal,
     ProposalView,
+    PublicPage,
     SearchDocument,
     Session,
     Sponsor,
@@ -307,6 +308,18 @@ class ProposalViewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("proposal",)
     date_hierarchy = "day"
     readonly_fields = ("proposal", "visitor", "day")
+
+
+@admin.register(PublicPage)
+class PublicPageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Stored public pages (proposals.pages): derived, rendered again whenever stale."""
+
+    list_display = ("proposal", "language", "version", "release", "rendered_at")
+    list_filter = ("language",)
+    search_fields = ("=proposal__number", "proposal__title")
+    list_select_related = ("proposal",)
+    fields = ("proposal", "language", "version", "release", "rendered_at", "html")
+    readonly_fields = fields
 
 
 @admin.register(ImportBatch)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("提案")
+
+    def ready(self):
+        from proposals import pages, selectors
+
+        pages.connect_signals()
+        selectors.connect_signals()

@@ -5,6 +5,8 @@ nothing unpublished and no non-public reply leaves this module. Each list helper
 its relations in a fixed number of queries, whatever the page size.
 """
 
+import functools
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -14,10 +16,13 @@ from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from proposals.models import Proposal, ProposalKind, Session, Sponsorship, Status
-from responses.models import REPLYING_ROLES, Agency, Assignment, AssignmentState, Reply
+from proposals import search
+from proposals.models import Category, Proposal, ProposalKind, Session, Sponsorship, Status
+from proposals.pagination import ListPaginator
+from responses.models import REPLYING_ROLES, Agency, Assignment, AssignmentState, Reply, Role
 
 # Only these are ever shown as a proposal's state in public (a published proposal is
 # past review); the filter offers the same list.
@@ -74,6 +79,142 @@ def with_public_relations(queryset, *, with_documents: bool = False):
     )
 
 
+# --- The public list (list page, CSV and API) ------------------------------------------
+
+
+def public_list_paginator(filterset, per_page: int) -> ListPaginator:
+    """How the filtered public list is paged (proposals.pagination explains the counts).
+
+    - A search in relevance (or publication) order pages through its hits in the search
+      documents (search.RankedHits; the other filters narrow them in place or to their
+      proposals' ids), its count capped at search.COUNT_LIMIT, and loads the page's
+      proposals by id.
+    - A list in publication order (the default) walks an index and stops after the
+      page: its count is capped.
+    - Any other order (views, number) sorts every matching row: counted with the page.
+
+    Each page's proposals come with their public relations (a fixed number of queries).
+    `filterset` is a proposals.filters.PublicProposalFilter.
+    """
+    proposals = filterset.qs
+    sort = filterset.chosen_sort
+    if filterset.ranked or (filterset.searching and sort in search.DOCUMENT_SORTS):
+        scope, within = filterset.search_scope()
+        hits = search.RankedHits(
+            filterset.terms,
+            within=within,
+            using=proposals.db,
+            scope=scope,
+            order=search.DOCUMENT_SORTS.get(sort),
+        )
+        return ListPaginator(
+            hits, per_page, count_limit=search.COUNT_LIMIT, load=_proposals_in_order
+        )
+    return ListPaginator(
+        with_public_relations(proposals),
+        per_page,
+        count_with_page=not filterset.index_ordered,
+    )
+
+
+def _proposals_in_order(ids) -> list[Proposal]:
+    found = with_public_relations(published_proposals()).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+# --- The CSV export -----------------------------------------------------------------------
+
+EXPORT_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One proposal of the export, as plain values (what decorate() would attach)."""
+
+    pk: int
+    session: str
+    number: int
+    kind: str
+    title: str
+    category: str
+    status: str
+    published_at: object  # datetime | None
+    view_count: int
+    sponsors: list[str]  # lead first, then co-sponsors in order
+    agencies: list[tuple[str, str]]  # (name, role) of live assignments, lead first
+    replies: list[tuple[str, str, object]]  # (classification, label, replied_at), public
+
+
+def export_rows(proposals, chunk_size: int | None = None):
+    """The filtered public list for the CSV export, in its order, a chunk at a time: four
+    queries per chunk (the proposals, their sponsors, live assignments, and public
+    replies) as tuples, no model instances, so an export of thousands of rows costs
+    little Python per row. Same rows and relations as with_public_relations + decorate.
+    """
+    chunk_size = chunk_size or EXPORT_CHUNK
+    fields = ("pk", "session__name", "number", "kind", "title", "category__name", "status")
+    rows = proposals.values_list(*fields, "published_at", "view_count")
+    for chunk in itertools.batched(rows.iterator(chunk_size=chunk_size), chunk_size):
+        ids = [row[0] for row in chunk]
+        sponsors: dict[int, list[str]] = {}
+        for proposal_id, name in (
+            Sponsorship.objects.filter(proposal__in=ids)
+            .order_by("proposal", "-is_lead", "order", "id")
+            .values_list("proposal", "sponsor__name")
+        ):
+            sponsors.setdefault(proposal_id, []).append(name)
+        assignments: dict[int, list[tuple]] = {}
+        for proposal_id, assignment_id, role, agency in (
+            Assignment.objects.filter(proposal__in=ids)
+            .exclude(state=AssignmentState.WITHDRAWN)
+            .values_list("proposal", "id", "role", "agency__name")
+        ):
+            assignments.setdefault(proposal_id, []).append((assignment_id, role, agency))
+        replies: dict[int, list[tuple]] = {}
+        for assignment_id, *reply in (
+            Reply.objects.public()
+            .filter(assignment__in=[a[0] for live in assignments.values() for a in live])
+            .order_by("round", "replied_at")
+            .values_list("assignment", "classification", "classification_label", "replied_at")
+        ):
+            replies.setdefault(assignment_id, []).append(tuple(reply))
+        for pk, session, number, kind, title, category, status, published_at, views in chunk:
+            live = sorted(assignments.get(pk, []), key=lambda a: (ROLE_ORDER.get(a[1], 9), a[0]))
+            yield ExportRow(
+                pk=pk,
+                session=session,
+                number=number,
+                kind=kind,
+                title=title,
+                category=category or "",
+                status=status,
+                published_at=published_at,
+                view_count=views,
+                sponsors=sponsors.get(pk, []),
+                agencies=[(agency, role) for _id, role, agency in live],
+                replies=[reply for a in live for reply in replies.get(a[0], [])],
+            )
+
+
+FILTER_OPTIONS_KEY = "portal:filter-options"
+FILTER_OPTIONS_SECONDS = 300
+
+
+def filter_options() -> dict[str, list[tuple[int, str]]]:
+    """The public list's session, category and agency choices as (id, name), cached for
+    five minutes: every list page and search shows them, and they change a few times a
+    year. (The filters still check a chosen id against the database.)"""
+
+    def compute():
+        return {
+            "session": [(s.pk, str(s)) for s in Session.objects.all()],
+            "category": [(c.pk, str(c)) for c in Category.objects.all()],
+            "agency": [(a.pk, str(a)) for a in Agency.objects.all()],
+        }
+
+    return cached(FILTER_OPTIONS_KEY, FILTER_OPTIONS_SECONDS, compute)
+
+
 def get_published_proposal(pk: int) -> Proposal:
     proposal = get_object_or_404(
         with_public_relations(published_proposals(), with_documents=True), pk=pk
@@ -112,11 +253,14 @@ def decorate(proposal: Proposal) -> Proposal:
     proposal.public_reply_list = [
         reply for a in proposal.live_assignments for reply in a.public_replies
     ]
+    statuses, roles = _choice_labels(get_language())
+    proposal.status_label = statuses.get(proposal.status, proposal.status)
     for assignment in proposal.live_assignments:
         assignment.period = deadline_period(assignment)
+        assignment.role_label = roles.get(assignment.role, assignment.role)
         for reply in assignment.public_replies:
             reply.agency = assignment.agency
-            reply.role_label = assignment.get_role_display()
+            reply.role_label = assignment.role_label
     proposal.classifications = sorted({r.classification for r in proposal.public_reply_list})
     suggestion = proposal.kind == ProposalKind.SUGGESTION
     proposal.labels = {
@@ -125,6 +269,28 @@ def decorate(proposal: Proposal) -> Proposal:
         "body": _("建议内容") if suggestion else _("提案内容"),
     }
     return proposal
+
+
+@functools.cache
+def _choice_labels(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Status and role labels in `language` (the active one when called). A model's
+    get_FOO_display() rebuilds a dict of every (lazy) choice per call: on a list of 20
+    proposals that was a thousand translations."""
+    return (
+        {value: str(label) for value, label in Status.choices},
+        {value: str(label) for value, label in Role.choices},
+    )
+
+
+def choice_labels() -> dict[str, dict[str, str]]:
+    """Kind, status and role labels in the active language, for the CSV export."""
+    statuses, roles = _choice_labels(get_language())
+    return {"kind": _kind_labels(get_language()), "status": statuses, "role": roles}
+
+
+@functools.cache
+def _kind_labels(language: str) -> dict[str, str]:
+    return {value: str(label) for value, label in ProposalKind.choices}
 
 
 def deadline_period(assignment: Assignment) -> str:
@@ -203,14 +369,18 @@ def agencies_with_figures():
     """Agencies with a published assignment owing a reply, with their on-time figures.
 
     Two GROUP BY queries over every assignment and public reply (about 0.3 s at 100k
-    proposals), so the figures are cached for ten minutes; the agency's own page
-    computes its figures live.
+    proposals), so the figures are cached for ten minutes; the agency's own page reads
+    the same cached figures (agency_figures).
     """
-    figures = cached(AGENCY_FIGURES_KEY, AGENCY_FIGURES_SECONDS, _all_agency_figures)
+    figures = _cached_agency_figures()
     agencies = list(Agency.objects.filter(pk__in=figures).order_by("name"))
     for agency in agencies:
         agency.owed, agency.on_time, agency.public_reply_count = figures[agency.pk]
     return agencies
+
+
+def _cached_agency_figures() -> dict[int, tuple[int, int, int]]:
+    return cached(AGENCY_FIGURES_KEY, AGENCY_FIGURES_SECONDS, _all_agency_figures)
 
 
 def _all_agency_figures() -> dict[int, tuple[int, int, int]]:
@@ -236,6 +406,7 @@ def _all_agency_figures() -> dict[int, tuple[int, int, int]]:
 
 PORTAL_CACHE_KEYS = [
     AGENCY_FIGURES_KEY,
+    FILTER_OPTIONS_KEY,
     "portal:home-figures",
     "portal:home-replies",
     "portal:feed-replies",
@@ -250,6 +421,27 @@ def _scoped(key: str) -> str:
 def forget_cached() -> None:
     """Drop the portal's cached figures (tests; or after a bulk import)."""
     cache.delete_many([_scoped(key) for key in PORTAL_CACHE_KEYS])
+
+
+def _forget_filter_options(sender, **kwargs):
+    try:
+        cache.delete(_scoped(FILTER_OPTIONS_KEY))
+    except Exception:  # noqa: BLE001 - a cache that is down holds nothing stale either
+        logger.warning("cache unavailable for %s", FILTER_OPTIONS_KEY, exc_info=True)
+
+
+def connect_signals() -> None:
+    """A session, category or agency added, renamed or removed shows in the list's
+    dropdowns at once, not when their cached copy expires."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (Session, Category, Agency):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _forget_filter_options,
+                sender=model,
+                dispatch_uid=f"filter-options-{signal is post_save}-{model.__name__}",
+            )
 
 
 def cached(key: str, seconds: int, compute):
@@ -304,15 +496,43 @@ class AgencyFigures:
 
 
 def agency_figures(agency: Agency) -> AgencyFigures:
-    due = _due_assignments().filter(agency=agency)
-    figures = due.aggregate(owed=Count("pk"), on_time=Count("pk", filter=_on_time()))
-    return AgencyFigures(figures["owed"], figures["on_time"])
+    """The agency's on-time figures as the agency list shows them (cached, see
+    agencies_with_figures): an agency with nothing due is not in them."""
+    owed, on_time, _replies = _cached_agency_figures().get(agency.pk, (0, 0, 0))
+    return AgencyFigures(owed, on_time)
+
+
+def unpublished_proposals():
+    """Ids of the unpublished proposals: few, and indexed (proposal_unpublished_idx).
+    `proposal NOT IN` them says "published" without reading any published row."""
+    return Proposal.objects.filter(is_published=False).values("pk")
 
 
 def agency_replies(agency: Agency):
+    """The agency's public replies on published proposals, newest first: public_replies()
+    of one agency, its publication test written as NOT IN the unpublished, so the ids
+    come from two indexes (the agency's live assignments, their public replies)."""
     return (
-        public_replies()
+        Reply.objects.public()
         .filter(assignment__agency=agency)
-        .select_related("assignment__proposal__session")
+        .exclude(assignment__state=AssignmentState.WITHDRAWN)
+        .exclude(assignment__proposal__in=unpublished_proposals())
         .order_by("-replied_at", "-id")
     )
+
+
+def agency_reply_paginator(agency: Agency, per_page: int) -> ListPaginator:
+    """Pages of agency_replies: the ids counted with the page, then the page's replies
+    loaded with their proposal and session."""
+    return ListPaginator(
+        agency_replies(agency).values("pk"),
+        per_page,
+        count_with_page=True,
+        load=_replies_in_order,
+    )
+
+
+def _replies_in_order(rows) -> list[Reply]:
+    ids = [row["pk"] for row in rows]
+    found = Reply.objects.select_related("assignment__proposal__session").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

@@ -56,6 +56,11 @@ def record_event(
     assignment=None,
     **data,
 ) -> Event:
+    """The audit row of a transition. It also moves the version of the proposal's stored
+    public page (proposals.pages), in the same transaction as the change it records."""
+    from proposals import pages
+
+    pages.touch(models.Q(proposal=proposal.pk))
     return Event.objects.create(
         proposal=proposal,
         assignment=assignment,

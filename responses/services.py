@@ -709,7 +709,14 @@ def remove_document(document: ReplyDocument, *, by) -> None:
     )
     files = [f for f in (document.original, document.pdf) if f]
     document.delete()
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+
+    def delete_files():
+        from responses.documents.service import delete_quietly
+
+        for file in files:
+            delete_quietly(file.storage, file.name)
+
+    transaction.on_commit(delete_files)
 
 
 @transaction.atomic

@@ -16,7 +16,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals.models import Action, Event, ImportBatch, ProposalView, SearchDocument, Status
+from proposals.models import (
+    Action,
+    Event,
+    ImportBatch,
+    ProposalView,
+    PublicPage,
+    SearchDocument,
+    Status,
+)
 from responses.models import (
     CommitteeRules,
     ExtensionRequest,
@@ -80,6 +88,9 @@ def world():
         original_name=f"往年提案{n}.xlsx", sha256=f"{n:064x}", content=b"PK", created_by=officer
     )
     ProposalView.objects.create(proposal=proposal, visitor=f"{n:032x}", day=timezone.localdate())
+    PublicPage.objects.create(
+        proposal=proposal, language="zh-hans", version=timezone.now(), release="r", html="<p>"
+    )
     CommitteeRules.current()
     Group.objects.create(name=f"组{n}")
     _reminder_rows(n, assignment, officer)

@@ -67,9 +67,9 @@ def test_no_client_address_is_stored(client, proposal):
 
 def test_old_marks_are_purged(proposal, time_machine):
     time_machine.move_to(dt.datetime(2025, 10, 1, 9, 0, tzinfo=dt.UTC))
-    ProposalView.objects.record(proposal, "a" * 32)
+    ProposalView.objects.record(proposal.pk, "a" * 32)
     time_machine.move_to(dt.datetime(2025, 10, 10, 9, 0, tzinfo=dt.UTC))
-    ProposalView.objects.record(proposal, "a" * 32)
+    ProposalView.objects.record(proposal.pk, "a" * 32)
     assert ProposalView.objects.purge() == 1
     assert ProposalView.objects.count() == 1
 

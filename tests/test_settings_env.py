@@ -53,6 +53,8 @@ def test_django_starts_with_nothing_set(tmp_path):
         ("SESSION_COOKIE_AGE", "abc", "must be a whole number"),
         ("EMAIL_URL", "bogus://", "must be an e-mail URL"),
         ("LOG_FORMAT", "xml", "must be text or json"),
+        ("MEDIA_STORAGE", "ftp", "must be one of filesystem, s3"),
+        ("DB_CONNECT_TIMEOUT", "soon", "must be a whole number"),
     ],
 )
 def test_malformed_value_stops_the_start_naming_the_variable(tmp_path, name, value, explanation):
@@ -78,6 +80,60 @@ def test_production_refuses_a_short_secret_key(tmp_path):
 
     assert started.returncode != 0
     assert "SECRET_KEY must be a random string of 50+ characters" in started.stderr
+
+
+@pytest.mark.parametrize(
+    ("values", "explanation"),
+    [
+        ({}, "S3_BUCKET must be set when MEDIA_STORAGE=s3"),
+        ({"S3_BUCKET": "b", "S3_ENDPOINT_URL": "minio:9000"}, "S3_ENDPOINT_URL must be an http"),
+        ({"S3_BUCKET": "b", "S3_ACCESS_KEY_ID": "k"}, "must be set together"),
+        ({"S3_BUCKET": "b", "S3_ADDRESSING_STYLE": "dns"}, "S3_ADDRESSING_STYLE must be one of"),
+    ],
+)
+def test_s3_media_storage_is_checked_at_start(tmp_path, values, explanation):
+    started = start_django(tmp_path, MEDIA_STORAGE="s3", **values)
+
+    assert started.returncode != 0
+    last_line = started.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: ")
+    assert explanation in last_line
+
+
+def test_s3_media_storage_from_the_environment(tmp_path):
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import default_storage as s\n"
+        "s._setup()\n"
+        "print(type(s._wrapped).__name__, s.bucket_name, s.endpoint_url, s.location, s.default_acl,"
+        " s.querystring_auth, s.file_overwrite, s.client_config.s3['addressing_style'])"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=clean_env(
+            tmp_path,
+            MEDIA_STORAGE="s3",
+            S3_BUCKET="jianyan-media",
+            S3_ENDPOINT_URL="https://minio.example.org:9000",
+            S3_PREFIX="/media/",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == [
+        "S3Storage",
+        "jianyan-media",
+        "https://minio.example.org:9000",
+        "media",
+        "private",
+        "False",
+        "False",
+        "path",
+    ]
 
 
 def test_every_setting_read_from_the_environment_is_in_the_readme_table():

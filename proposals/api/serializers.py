@@ -137,3 +137,21 @@ class ProposalDetailSerializer(ProposalListSerializer):
 
     class Meta(ProposalListSerializer.Meta):
         fields = [*ProposalListSerializer.Meta.fields, "body", "replies"]
+
+
+# --- Errors, as the API answers them (documented in the schema) -------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """A refusal with its reason: a proposal that is not published or does not exist, a
+    page past the last one, too many requests (429)."""
+
+    detail = serializers.CharField()
+
+
+# A rejected filter: each offending parameter with its reasons, e.g.
+# {"category": ["选择一个有效的选项。"]} for a category id that names no category.
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}

@@ -182,6 +182,24 @@ class Proposal(models.Model):
                 condition=Q(is_published=True),
                 name="proposal_published_idx",
             ),
+            # The public list filtered by session or by category (or both), newest first.
+            # The last column makes the index cover that filter pair, so a count, or the
+            # ids a search keeps, never read the wide rows (the body is stored in them).
+            models.Index(
+                fields=["session", "-published_at", "-id", "category"],
+                condition=Q(is_published=True),
+                name="proposal_public_session_idx",
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id", "session"],
+                condition=Q(is_published=True),
+                name="proposal_public_category_idx",
+            ),
+            # Search excludes the (few) unpublished proposals from its hits without
+            # reading the published ones: proposals.search.ranked_documents.
+            models.Index(
+                fields=["id"], condition=Q(is_published=False), name="proposal_unpublished_idx"
+            ),
         ]
 
     def __str__(self):
@@ -217,6 +235,15 @@ class Sponsorship(models.Model):
             models.UniqueConstraint(fields=["proposal", "sponsor"], name="sponsorship_unique"),
             models.UniqueConstraint(
                 fields=["proposal"], condition=Q(is_lead=True), name="one_lead_sponsor"
+            ),
+        ]
+        indexes = [
+            # The public filter by the lead sponsor's kind: from a few sponsors to their
+            # proposals without reading the sponsorship rows.
+            models.Index(
+                fields=["sponsor", "proposal"],
+                condition=Q(is_lead=True),
+                name="sponsorship_lead_sponsor_idx",
             ),
         ]
 

@@ -6,8 +6,7 @@ from proposals.filters, how text is found from proposals.search.
 
 import csv
 
-from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,9 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from proposals import search, selectors
+from proposals import pages, search, selectors
 from proposals.filters import PublicProposalFilter
-from proposals.models import ProposalView
+from proposals.models import ProposalView, PublicPage
 from proposals.models.views import visitor_key
 from responses.models import Agency
 
@@ -28,9 +27,11 @@ HOME_SIZE = 8
 HOME_CACHE_SECONDS = 60
 
 
-def paginate(queryset, request):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+def paginate(paginator, request):
+    page = paginator.get_page(request.GET.get("page"))
+    page.elided_range = list(
+        paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
     return page
 
 
@@ -65,10 +66,9 @@ def _filtered(request):
 @require_GET
 def proposal_list(request):
     filterset = _filtered(request)
-    queryset = selectors.with_public_relations(filterset.qs)
+    paginator = selectors.public_list_paginator(filterset, PAGE_SIZE)
     with search.index_scans(filterset.terms):
-        page = paginate(queryset, request)
-        page.object_list = list(page.object_list)  # evaluated inside the hint
+        page = paginate(paginator, request)  # evaluated inside the hint
     for proposal in page.object_list:
         selectors.decorate(proposal)
     search.attach_snippets(page.object_list, filterset.terms)
@@ -79,9 +79,18 @@ def proposal_list(request):
     )
 
 
-class _Echo:
+class _Buffer:
+    """Where csv.writer writes a chunk of rows, handed out as one string."""
+
+    def __init__(self):
+        self.parts = []
+
     def write(self, value):
-        return value
+        self.parts.append(value)
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return text
 
 
 CSV_HEADER = [
@@ -99,6 +108,8 @@ CSV_HEADER = [
     "浏览次数",
     "网址",
 ]
+URL_PLACEHOLDER = 999999999  # a proposal id no one has, to split the detail URL at
+CSV_PIECE = 500  # rows per piece of the streamed response
 
 
 def _safe_cell(value):
@@ -110,48 +121,55 @@ def _safe_cell(value):
 
 def _csv_rows(request, queryset, terms):
     # Header in Chinese as the page shows it; a BOM so spreadsheet programs read UTF-8.
-    yield "\ufeff"
-    writer = csv.writer(_Echo())
-    yield writer.writerow([_(h) for h in CSV_HEADER])
+    # Both go out before the first query, then one piece per chunk of proposals.
+    buffer = _Buffer()
+    writer = csv.writer(buffer)
+    writer.writerow([_(h) for h in CSV_HEADER])
+    yield "\ufeff" + buffer.take()
+    url = request.build_absolute_uri(reverse("public:proposal", args=[URL_PLACEHOLDER]))
+    url_start, url_end = url.split(str(URL_PLACEHOLDER))
+    labels = selectors.choice_labels()
+    kinds, statuses, roles = labels["kind"], labels["status"], labels["role"]
+    zone = timezone.get_current_timezone()
+
+    def when(moment):
+        return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}" if moment else ""
+
     with search.index_scans(terms):
-        yield from _csv_body(request, queryset, writer)
-
-
-def _csv_body(request, queryset, writer):
-    for proposal in queryset.iterator(chunk_size=500):
-        selectors.decorate(proposal)
-        replies = proposal.public_reply_list
-        yield writer.writerow(
-            _safe_cell(value)
-            for value in [
-                proposal.session.name,
-                proposal.number,
-                proposal.get_kind_display(),
-                proposal.title,
-                proposal.category.name if proposal.category else "",
-                "、".join(s.sponsor.name for s in proposal.sponsorships.all()),
-                "、".join(
-                    f"{a.agency.name}（{a.get_role_display()}）" for a in proposal.live_assignments
-                ),
-                proposal.get_status_display(),
-                "、".join(r.classification_display for r in replies),
-                "、".join(f"{timezone.localtime(r.replied_at):%Y-%m-%d %H:%M}" for r in replies),
-                f"{timezone.localtime(proposal.published_at):%Y-%m-%d %H:%M}"
-                if proposal.published_at
-                else "",
-                proposal.view_count,
-                request.build_absolute_uri(reverse("public:proposal", args=[proposal.pk])),
-            ]
-        )
+        for count, row in enumerate(selectors.export_rows(queryset), start=1):
+            writer.writerow(
+                [
+                    _safe_cell(value)
+                    for value in (
+                        row.session,
+                        row.number,
+                        kinds.get(row.kind, row.kind),
+                        row.title,
+                        row.category,
+                        "、".join(row.sponsors),
+                        "、".join(
+                            f"{name}（{roles.get(role, role)}）" for name, role in row.agencies
+                        ),
+                        statuses.get(row.status, row.status),
+                        "、".join(f"{c}：{label}".rstrip("：") for c, label, _at in row.replies),
+                        "、".join(when(at) for _c, _label, at in row.replies),
+                        when(row.published_at),
+                        row.view_count,
+                        f"{url_start}{row.pk}{url_end}",
+                    )
+                ]
+            )
+            if count % CSV_PIECE == 0:
+                yield buffer.take()
+    yield buffer.take()
 
 
 @require_GET
 def proposal_export(request):
     """The filtered list as CSV, every page of it, streamed in chunks."""
     filterset = _filtered(request)
-    queryset = selectors.with_public_relations(filterset.qs)
     response = StreamingHttpResponse(
-        _csv_rows(request, queryset, filterset.terms), content_type="text/csv; charset=utf-8"
+        _csv_rows(request, filterset.qs, filterset.terms), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="proposals-{stamp}.csv"'
@@ -163,12 +181,28 @@ DETAIL_CACHE_SECONDS = 300
 
 @require_GET
 def proposal_detail(request, pk):
-    """One query decides publication and gives the live view count; the rest of the page
-    (sponsors, body, agencies, replies, files) is rendered once per version and language
-    and cached, so a busy proposal costs a row read and the view-count write."""
+    """An anonymous visitor gets the stored page (proposals.pages: one statement finds
+    it and counts the view); anyone else, or a page not stored yet, is rendered here.
+    The signed-in path caches the shared part of the page."""
+    language = get_language()
+    if pages.servable(request):
+        found = pages.visit(pk, language, visitor_key(request))
+        html = found.html
+        if html is None:
+            proposal = pages.load(pk)
+            html = pages.render(proposal, request)
+            pages.store(
+                [
+                    PublicPage(
+                        proposal=proposal, language=language, version=proposal.version, html=html
+                    )
+                ]
+            )
+        return HttpResponse(pages.fill(html, request, found.view_count))
+
     proposal = selectors.get_published_row(pk)
     version = proposal.document_updated_at or proposal.updated_at
-    key = f"portal:detail:{proposal.pk}:{version.timestamp()}:{get_language()}"
+    key = f"portal:detail:{proposal.pk}:{version.timestamp()}:{language}"
 
     def render_body():
         selectors.load_public_relations(proposal)
@@ -180,8 +214,8 @@ def proposal_detail(request, pk):
     body = mark_safe(selectors.cached(key, DETAIL_CACHE_SECONDS, render_body))
     if not hasattr(proposal, "labels"):
         selectors.decorate(proposal)  # labels for the title and breadcrumbs (no queries)
-    if ProposalView.objects.record(proposal, visitor_key(request)):
-        proposal.view_count += 1  # the row was updated with F(); show the same figure
+    if ProposalView.objects.record(proposal.pk, visitor_key(request)):
+        proposal.view_count += 1  # the row was updated; show the same figure
     return render(request, "proposals/public/detail.html", {"proposal": proposal, "body": body})
 
 
@@ -197,7 +231,7 @@ def agency_list(request):
 @require_GET
 def agency_detail(request, pk):
     agency = get_object_or_404(Agency, pk=pk)
-    page = paginate(selectors.agency_replies(agency), request)
+    page = paginate(selectors.agency_reply_paginator(agency, PAGE_SIZE), request)
     return render(
         request,
         "proposals/public/agency_detail.html",

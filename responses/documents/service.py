@@ -13,6 +13,7 @@ Rules:
 
 import logging
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -29,6 +30,11 @@ logger = logging.getLogger(__name__)
 # Claims of one document, retries and redeliveries included: a file that kills its
 # worker every time must end as `failed`, not loop.
 MAX_ATTEMPTS = 8
+
+# What reading or writing the media storage raises when it is unavailable: OSError for a
+# folder (full disk, NFS away), botocore's errors for an S3 bucket (MEDIA_STORAGE=s3:
+# endpoint unreachable, timeout, 5xx, missing object). A render that meets one is retried.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
 def queue_render(document: ReplyDocument) -> None:
@@ -98,13 +104,13 @@ def render_document(
         try:
             with document.original.open("rb") as handle:
                 data = handle.read()
-        except OSError as error:
+        except STORAGE_ERRORS as error:
             raise RenderError("storage", detail=str(error)) from error
         result = render_bytes(data, name=document.original_name, cover=cover_for_document(document))
         old_pdf = document.pdf.name
         try:
             document.pdf.save(f"reply-{document.pk}.pdf", ContentFile(result.pdf), save=False)
-        except OSError as error:
+        except STORAGE_ERRORS as error:
             raise RenderError("storage", detail=str(error)) from error
     except RenderError as error:
         final = not (error.transient and retry)
@@ -139,12 +145,11 @@ def render_document(
         render_error="",
         rendered_at=timezone.now(),
     )
-    storage = document.pdf.storage
     if not done:  # reset under our feet (e.g. a re-render was requested): drop our file
-        storage.delete(document.pdf.name)
+        delete_quietly(document.pdf.storage, document.pdf.name)
         return False
     if old_pdf and old_pdf != document.pdf.name:
-        storage.delete(old_pdf)
+        delete_quietly(document.pdf.storage, old_pdf)
     if document.reply.status == ReplyStatus.CONFIRMED:
         # A re-render of a published reply changes the text the portal searches.
         hooks.reply_changed(document.reply.assignment.proposal)
@@ -156,6 +161,15 @@ def render_document(
         result.pages,
     )
     return True
+
+
+def delete_quietly(storage, name: str) -> None:
+    """Delete a file nothing refers to any more. If the storage is unavailable the file
+    stays behind, logged: an orphan costs space, failing the caller would cost work."""
+    try:
+        storage.delete(name)
+    except STORAGE_ERRORS:
+        logger.warning("could not delete %s from media storage; left behind", name, exc_info=True)
 
 
 def reset_for_rerender(queryset) -> int:

@@ -193,6 +193,13 @@ class Assignment(models.Model):
                 name="assignment_reminder_due_idx",
             ),
             models.Index(fields=["agency", "state", "deadline"], name="assignment_agency_idx"),
+            # The public list's agency filter and agency page: an agency's live
+            # assignments, their proposals and ids, from the index alone.
+            models.Index(
+                fields=["agency", "proposal", "id"],
+                condition=~Q(state="withdrawn"),
+                name="assignment_live_agency_idx",
+            ),
         ]
 
     def __str__(self):
@@ -381,6 +388,13 @@ class Reply(models.Model):
                 fields=["-confirmed_at"],
                 condition=Q(status="confirmed", is_public=True),
                 name="reply_public_confirmed_idx",
+            ),
+            # An agency's public replies (its public page): from its assignments to their
+            # public replies, in date order, from the index alone.
+            models.Index(
+                fields=["assignment", "-replied_at", "id"],
+                condition=Q(status="confirmed", is_public=True),
+                name="reply_public_assignment_idx",
             ),
         ]
 

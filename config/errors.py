@@ -1,0 +1,149 @@
+"""What a request gets when something below it fails: the database or the media storage
+away, a URL that matches nothing.
+
+PostgreSQL restarting or unreachable (or the S3 bucket of MEDIA_STORAGE=s3) is not a bug
+of the page that was asked for: the visitor gets a 503 with a short Chinese (or English)
+page and `Retry-After`, the API a JSON 503, and the log one line naming the request and
+the error. Nothing of the traceback reaches the client. Django closes the broken database
+connection at the end of the request (CONN_HEALTH_CHECKS checks a kept one before its
+next use), so the first request after the database is back succeeds, without
+restarting anything (tests/test_faults_postgres.py).
+
+Two ways in, so no path is missed:
+- UnavailableMiddleware.process_exception: errors raised by a view or while rendering
+  its template (the usual case);
+- server_error (handler500): errors raised inside another middleware, e.g. saving the
+  session after the view; Django calls it from within the `except` block, so the error
+  is still in sys.exc_info(). (With DEBUG on, Django shows its debug page there instead.)
+"""
+
+import logging
+import sqlite3
+import sys
+
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+logger = logging.getLogger("jianyan.errors")
+
+RETRY_AFTER_SECONDS = 30
+
+# SQLSTATE classes that mean "the server is not there for us right now", not "this query
+# is wrong": 08 connection exception, 57P operator intervention (admin shutdown, crash
+# shutdown, cannot connect now: starting up or shutting down), 53 insufficient resources
+# (too many connections, out of memory or disk).
+_UNAVAILABLE_SQLSTATES = ("08", "57P", "53")
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """True for a lost or refused database connection; False for a bad query, a missing
+    table or anything else that a retry would not cure (those stay 500s)."""
+    if isinstance(error, InterfaceError):
+        return True  # "connection already closed": the server went away earlier
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        text = str(cause)
+        return "locked" in text or "unable to open" in text
+    sqlstate = getattr(cause, "sqlstate", None)
+    # psycopg gives no SQLSTATE when no server answered (refused, reset, closed).
+    return sqlstate is None or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
+def is_storage_unavailable(error: BaseException | None) -> bool:
+    """True when the S3 endpoint cannot be reached, times out or answers 5xx; a 403 (bad
+    credentials, wrong bucket policy) is a configuration error and stays a 500."""
+    if isinstance(error, BotoConnectionError | HTTPClientError):  # refused, reset, timed out
+        return True
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        return status >= 500
+    return False
+
+
+def unavailable_message(error: BaseException | None) -> str | None:
+    """The visitor's explanation when `error` means a service is away, else None."""
+    if is_database_unavailable(error):
+        return _("系统暂时无法访问数据库，请稍后再试。")
+    if is_storage_unavailable(error):
+        return _("文件存储暂时无法访问，请稍后再试。")
+    return None
+
+
+def _wants_json(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _json(detail: str, status: int) -> JsonResponse:
+    # As the API's own answers (DRF, UNICODE_JSON): Chinese as characters, not \u escapes.
+    return JsonResponse(
+        {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def service_unavailable(request, error: BaseException, message: str) -> HttpResponse:
+    cause = error.__cause__ or error
+    first_line = (str(cause).strip().splitlines() or [""])[0]
+    logger.error(
+        "%s, answered 503: %s %s (%s: %s)",
+        "database unavailable" if is_database_unavailable(error) else "media storage unavailable",
+        request.method,
+        request.path,
+        cause.__class__.__name__,
+        first_line,
+    )
+    if _wants_json(request):
+        response = _json(message, 503)
+    else:
+        # Rendered without the request's context processors (they read the database)
+        # and without static files: the page must not need what may be down.
+        html = render_to_string(
+            "503.html", {"message": message, "csp_nonce": get_nonce(request) or ""}
+        )
+        response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class UnavailableMiddleware:
+    """Turn a lost database or media storage in a view into a clean 503 (module doc)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        message = unavailable_message(exception)
+        if message is None:
+            return None
+        return service_unavailable(request, exception, message)
+
+
+def server_error(request):
+    """handler500: an outage raised outside a view is still a 503; the API answers JSON;
+    anything else is Django's plain 500 page."""
+    error = sys.exc_info()[1]
+    message = unavailable_message(error)
+    if message is not None:
+        return service_unavailable(request, error, message)
+    if _wants_json(request):
+        return _json(_("服务器内部错误。"), 500)
+    return defaults.server_error(request)
+
+
+def page_not_found(request, exception):
+    """handler404: a URL under /api/ that matches nothing answers JSON like the API's
+    own 404s (DRF), not an HTML page."""
+    if _wants_json(request):
+        return _json(_("未找到。"), 404)
+    return defaults.page_not_found(request, exception)

@@ -1,0 +1,366 @@
+"""Stored public pages: a published proposal's page, rendered once and served as it is.
+
+At 100,000 proposals a detail page rendered per request (five queries and two
+templates, about 8 ms) ran at 5% of a trivial Django view's rate under gunicorn; served
+from a stored page (one statement finds it and counts the view; the visitor's token and
+the count go in by string replacement) it runs at about a third of the trivial view's
+rate (bench/public.py prints both).
+
+What keeps a stored page right:
+- Only anonymous visitors get it: no session or messages cookie (so no login, no flash
+  message) and no query string. Everyone else gets the page rendered for them.
+- It is rendered with two raw-markup slots, `<jy-slot-views>` for the live view count
+  and `<jy-slot-csrf>` for the visitor's CSRF token, should a form on it ever need one
+  (none does: the language switcher is exempt, so an anonymous page sets no cookie).
+  Text from users is escaped, so a `<` in the page can only come from a template and
+  these slots cannot be forged by a proposal's text.
+- `version` is the later of the proposal's `updated_at` and its search document's
+  `updated_at`. Every transition records an Event and `workflow.record_event` moves the
+  version in the same transaction (`touch`); the search-document refresh after commit
+  moves it again; names shown on the page that live in other rows (agencies, sponsors,
+  sessions, categories, sponsorships, assignments, replies and their files) move it when
+  they are saved or deleted, also from the admin (`connect_signals`). A page is read
+  only while its version is current, so a render that raced a change is never served.
+- `release` fingerprints the code that renders the page (templates,
+  translations, static files manifest, the page-shaping modules): after a deploy every
+  page is rendered again on its next visit (or by `manage.py build_public_pages`).
+- `MAX_AGE` bounds what nothing above catches (an UPDATE made by hand in SQL).
+"""
+
+import functools
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import IntegrityError, connections
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404, HttpRequest
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
+from django.template import engines
+from django.template.loader import render_to_string
+from django.template.loader_tags import ExtendsNode, IncludeNode
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from proposals import selectors
+from proposals.models import Proposal, ProposalView, SearchDocument
+from proposals.models.pages import PublicPage
+
+logger = logging.getLogger(__name__)
+
+CSRF_SLOT = "<jy-slot-csrf>"
+VIEWS_SLOT = "<jy-slot-views>"
+MAX_AGE = timedelta(days=1)
+TEMPLATES = ("proposals/public/detail.html", "proposals/public/_detail_body.html")
+# Python modules whose output is part of the page (labels, periods, ordering).
+PAGE_MODULES = ("proposals/pages.py", "proposals/selectors.py", "proposals/models/core.py")
+
+
+# --- Which requests, which version ------------------------------------------------------
+
+
+def servable(request) -> bool:
+    """Whether this request may get the stored page (see the module's docstring)."""
+    return (
+        not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _version():
+    return Greatest("updated_at", Coalesce("search_document__updated_at", "updated_at"))
+
+
+def _current_pages(language: str):
+    return PublicPage.objects.filter(
+        proposal=OuterRef("pk"),
+        language=language,
+        version=OuterRef("version"),
+        release=release(),
+        rendered_at__gte=timezone.now() - MAX_AGE,
+    )
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of everything but the data that shapes a page, once per process:
+    the templates the page is made of, the translations, the static files manifest and
+    the modules in PAGE_MODULES. The same files give the same value on every host."""
+    base = Path(settings.BASE_DIR)
+    files = {name: base / name for name in PAGE_MODULES}
+    files |= {f"templates/{name}": Path(path) for name, path in _templates(TEMPLATES).items()}
+    for folder in settings.LOCALE_PATHS:
+        for path in Path(folder).rglob("*.po"):  # what the compiled .mo is made of
+            files[f"locale/{path.relative_to(folder)}"] = path
+    manifest = getattr(staticfiles_storage, "manifest_name", None)
+    if manifest and staticfiles_storage.exists(manifest):
+        files[manifest] = Path(staticfiles_storage.path(manifest))
+    digest = hashlib.sha256(settings.LANGUAGE_CODE.encode())
+    for name, path in sorted(files.items()):
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _templates(names) -> dict[str, str]:
+    """The files of these templates and of every template they extend or include by a
+    constant name, found by walking the compiled templates."""
+    engine = engines["django"].engine
+    found: dict[str, str] = {}
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        template = engine.get_template(name)
+        found[name] = template.origin.name
+        for node in template.nodelist.get_nodes_by_type((ExtendsNode, IncludeNode)):
+            expression = node.parent_name if isinstance(node, ExtendsNode) else node.template
+            if isinstance(expression.var, str):  # a quoted name; a variable is not followed
+                todo.append(str(expression.var))
+    return found
+
+
+@dataclass(frozen=True)
+class Visit:
+    view_count: int  # with this visit, if it counted
+    html: str | None  # None: no current stored page
+
+
+def visit(pk: int, language: str, visitor: str, using: str = "default") -> Visit:
+    """Find the proposal's stored page and count the visit (ProposalView's rules).
+
+    Raises Http404 when the proposal is not published; the page is None when it is not
+    current. On PostgreSQL one statement does both; the SQL is written by hand, as this
+    runs on every visit and the ORM took longer to build the query than the database
+    to answer it.
+    """
+    connection = connections[using]
+    postgres = connection.vendor == "postgresql"
+    proposal, document, page = (
+        model._meta.db_table for model in (Proposal, SearchDocument, PublicPage)
+    )
+    greatest = "GREATEST" if postgres else "MAX"
+    found = (
+        f"SELECT p.id, p.view_count, s.html FROM {proposal} p"
+        f" LEFT JOIN {document} d ON d.proposal_id = p.id"
+        f" LEFT JOIN {page} s ON s.proposal_id = p.id AND s.language = %s"
+        " AND s.release = %s AND s.rendered_at >= %s"
+        f" AND s.version = {greatest}(p.updated_at, COALESCE(d.updated_at, p.updated_at))"
+        " WHERE p.id = %s AND p.is_published"
+    )
+    cutoff = connection.ops.adapt_datetimefield_value(timezone.now() - MAX_AGE)
+    params = [language, release(), cutoff, pk]
+    views = ProposalView.objects.db_manager(using)
+    if postgres:
+        sql = views.counting_select(found, "found.view_count, found.html, ")
+        row = _prepared(connection, sql, [*params, visitor, timezone.localdate()])
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(found, params)
+            row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    if postgres:
+        view_count, html, counted = row
+    else:
+        _id, view_count, html = row
+        counted = views.record(pk, visitor)
+    return Visit(view_count + counted, html)
+
+
+def _prepared(connection, sql: str, params: list):
+    """One row of a statement prepared once per database connection (PostgreSQL).
+
+    Django's cursors bind parameters on the client, which rules out prepared statements,
+    and planning the visit statement took longer than running it (0.3 ms against 0.2).
+    So this one statement goes through a server-binding psycopg cursor with
+    prepare=True, after the connection health check Django's cursors make; errors and
+    the query log go through Django as for any other query. (Behind
+    PgBouncer in transaction mode, set its max_prepared_statements.)
+    """
+    connection.close_if_health_check_failed()  # as Django's cursor() does first
+    connection.ensure_connection()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        row = cursor.fetchone()
+    if connection.queries_logged:
+        took = time.monotonic() - started
+        connection.queries_log.append({"sql": sql, "time": f"{took:.3f}"})
+    return row
+
+
+def load(pk: int) -> Proposal:
+    """The published proposal with its `version`, to render its page (404 if not)."""
+    return get_object_or_404(
+        Proposal.objects.published()
+        .select_related("session", "category")
+        .annotate(version=_version()),
+        pk=pk,
+    )
+
+
+# --- Rendering and storing -------------------------------------------------------------
+
+
+def render(proposal: Proposal, request) -> str:
+    """The whole page as an anonymous visitor sees it, with the two slots."""
+    selectors.load_public_relations(proposal)
+    proposal.view_count = mark_safe(VIEWS_SLOT)
+    body = render_to_string(TEMPLATES[1], {"proposal": proposal}, request)
+    return render_to_string(
+        TEMPLATES[0],
+        {"proposal": proposal, "body": mark_safe(body), "csrf_token": mark_safe(CSRF_SLOT)},
+        request,
+    )
+
+
+def fill(html: str, request, view_count: int) -> str:
+    """A stored page made this visitor's: today's view count, and their CSRF token if
+    the page has a form that needs one (today's has none: the language switcher is
+    exempt, config/urls.py, so public pages set no cookie)."""
+    if CSRF_SLOT in html:
+        html = html.replace(CSRF_SLOT, get_token(request))
+    return html.replace(VIEWS_SLOT, str(view_count))
+
+
+def store(pages: list[PublicPage]) -> None:
+    """Insert or replace; a page of a proposal deleted meanwhile is simply dropped."""
+    now = timezone.now()
+    for page in pages:
+        page.release, page.rendered_at = release(), now
+    try:
+        PublicPage.objects.bulk_create(
+            pages,
+            update_conflicts=True,
+            unique_fields=["proposal", "language"],
+            update_fields=["version", "release", "html", "rendered_at"],
+        )
+    except IntegrityError:
+        logger.info("public page not stored: proposal deleted meanwhile", exc_info=True)
+
+
+def page_request(proposal_id: int, language: str) -> HttpRequest:
+    """A GET of the proposal's public URL by an anonymous visitor, for rendering a page
+    outside a request (the task and the command)."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = reverse("public:proposal", args=[proposal_id])
+    request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80"}
+    request.user = AnonymousUser()
+    request.LANGUAGE_CODE = language
+    return request
+
+
+def stale(language: str | None = None):
+    """Published proposals with no current page in the language."""
+    language = language or settings.LANGUAGE_CODE
+    return (
+        Proposal.objects.published()
+        .annotate(version=_version())
+        .filter(~Exists(_current_pages(language)))
+    )
+
+
+def build(ids, language: str | None = None, *, chunk: int = 200, progress=None) -> int:
+    """Render and store the pages of these published proposals; returns how many.
+
+    Each chunk fetches its relations in a fixed number of queries; proposals no longer
+    published are skipped."""
+    language = language or settings.LANGUAGE_CODE
+    ids = list(ids)
+    built = 0
+    with translation.override(language):
+        for start in range(0, len(ids), chunk):
+            proposals = selectors.with_public_relations(
+                Proposal.objects.published()
+                .filter(pk__in=ids[start : start + chunk])
+                .annotate(version=_version()),
+                with_documents=True,
+            )
+            pages = [
+                PublicPage(
+                    proposal_id=proposal.pk,
+                    language=language,
+                    version=proposal.version,
+                    html=render(proposal, page_request(proposal.pk, language)),
+                )
+                for proposal in proposals
+            ]
+            store(pages)
+            built += len(pages)
+            if progress:
+                progress(len(ids[start : start + chunk]))
+    return built
+
+
+# --- Moving the version ------------------------------------------------------------------
+
+
+def touch(proposals: Q) -> int:
+    """Move the version of the proposals matching `proposals` (a Q on SearchDocument's
+    proposal, e.g. Q(proposal__assignments__agency=agency)); only published proposals
+    have a search document, and only they have pages."""
+    return SearchDocument.objects.filter(proposals).update(updated_at=timezone.now())
+
+
+def _affected(instance) -> Q | None:
+    """Which proposals' pages show this row."""
+    from proposals.models import Category, Session, Sponsor, Sponsorship
+    from responses.models import Agency, Assignment, Reply, ReplyDocument
+
+    match instance:
+        case Sponsorship() | Assignment():
+            return Q(proposal=instance.proposal_id)
+        case Reply():
+            return Q(proposal__assignments=instance.assignment_id)
+        case ReplyDocument():
+            return Q(proposal__assignments__replies=instance.reply_id)
+        case Agency():
+            return Q(proposal__assignments__agency=instance.pk)
+        case Sponsor():
+            return Q(proposal__sponsorships__sponsor=instance.pk)
+        case Category():
+            return Q(proposal__category=instance.pk)
+        case Session():
+            return Q(proposal__session=instance.pk)
+    return None
+
+
+def _row_changed(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata: no pages to move yet
+        return
+    affected = _affected(instance)
+    if affected is not None:
+        touch(affected)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from proposals.models import Category, Session, Sponsor, Sponsorship
+    from responses.models import Agency, Assignment, Reply, ReplyDocument
+
+    for model in (Sponsorship, Assignment, Reply, ReplyDocument, Agency, Sponsor, Category):
+        post_save.connect(_row_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
+        post_delete.connect(
+            _row_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}"
+        )
+    post_save.connect(_row_changed, sender=Session, dispatch_uid="pages-save-Session")
+
+
+def forget_all() -> int:
+    """Drop every stored page (they are rebuilt on their next visit)."""
+    deleted, _rows = PublicPage.objects.all().delete()
+    return deleted

@@ -1,0 +1,12 @@
+"""Celery tasks of the proposals app. Thin: ids as arguments, the body calls a service."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def build_public_page_task(proposal_id: int) -> int:
+    """Render the proposal's stored public page if it is not current (idempotent: a
+    second run finds it current and does nothing)."""
+    from proposals import pages
+
+    return pages.build(pages.stale().filter(pk=proposal_id).values_list("pk", flat=True))
