@@ -27,12 +27,15 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 PASSWORD = "load-officer-2026"
+TIME_ZONE = "Asia/Shanghai"  # settings.TIME_ZONE; this process does not load Django
 
 WRK_LUA = r"""
 local paths = {%PATHS%}
@@ -189,7 +192,9 @@ class Officer(threading.Thread):
                     "summary": "已按建议推进，压测答复。",
                     "signer": "张局长",
                     "is_public": "1",
-                    "replied_on": time.strftime("%Y-%m-%d"),
+                    # The committee's date (Asia/Shanghai), as the form shows it; the
+                    # machine's UTC date is the day before from 16:00 to midnight UTC.
+                    "replied_on": datetime.now(ZoneInfo(TIME_ZONE)).date().isoformat(),
                 },
                 files={"upload": ("答复函.pdf", letter, "application/pdf")},
             )

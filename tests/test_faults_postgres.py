@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 pytestmark = pytest.mark.slow
 
@@ -289,7 +290,8 @@ def officer(client: Client, assignments: list[int], filed: list, stop: threading
                     "summary": "已按建议推进，故障演练答复。",
                     "signer": "张局长",
                     "is_public": "1",
-                    "replied_on": time.strftime("%Y-%m-%d"),
+                    # The committee's date, not the machine's (UTC): they differ at night.
+                    "replied_on": timezone.localdate().isoformat(),
                 },
                 files={"upload": ("答复函.pdf", letter, "application/pdf")},
             )
