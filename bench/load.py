@@ -274,22 +274,9 @@ class Browser:
         return self._open(url)
 
     def post(self, url, data, files=None):
-        import uuid
+        import urllib3
 
-        boundary = uuid.uuid4().hex
-        body = b""
-        for name, value in data.items():
-            body += (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-            ).encode()
-        for name, (filename, content, content_type) in (files or {}).items():
-            body += (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
-            ).encode()
-            body += content + b"\r\n"
-        body += f"--{boundary}--\r\n".encode()
-        content_type = f"multipart/form-data; boundary={boundary}"
+        body, content_type = urllib3.encode_multipart_formdata({**data, **(files or {})})
         return self._open(url, data=body, headers={"Content-Type": content_type})
 
 

@@ -32,11 +32,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import urllib3
 from django.utils import timezone
 
 pytestmark = pytest.mark.slow
@@ -230,20 +230,7 @@ class Client:
         return hit
 
     def post_form(self, path: str, fields: dict, files: dict | None = None) -> Hit:
-        boundary = uuid.uuid4().hex
-        body = b""
-        for name, value in fields.items():
-            body += (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-            ).encode()
-        for name, (filename, content, content_type) in (files or {}).items():
-            body += (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
-            ).encode()
-            body += content + b"\r\n"
-        body += f"--{boundary}--\r\n".encode()
-        content_type = f"multipart/form-data; boundary={boundary}"
+        body, content_type = urllib3.encode_multipart_formdata({**fields, **(files or {})})
         return self.request(path, data=body, headers={"Content-Type": content_type})
 
 

@@ -161,6 +161,21 @@ def file_reply(client, assignment, name, data, capture) -> ReplyDocument:
     return Reply.objects.get(assignment=assignment).documents.get()
 
 
+def stored_letter(reply, name: str, doc_type: str) -> tuple[ReplyDocument, bytes]:
+    """A corpus letter saved as the reply's document, through the storage, not rendered."""
+    data = (CORPUS / "zh" / name).read_bytes()
+    document = ReplyDocument(
+        reply=reply,
+        original_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        doc_type=doc_type,
+    )
+    document.original.save(name, ContentFile(data), save=False)
+    document.save()
+    return document, data
+
+
 def test_a_reply_letter_is_stored_rendered_and_served_from_the_bucket(
     client, bob, assignment, bucket, eager_tasks, django_capture_on_commit_callbacks
 ):
@@ -195,16 +210,7 @@ def test_a_reply_letter_is_stored_rendered_and_served_from_the_bucket(
 
 def test_a_rerender_replaces_the_pdf_in_the_bucket_and_keeps_the_original(agency, bucket, settings):
     reply = ReplyFactory(assignment__agency=agency)
-    data = (CORPUS / "zh" / "reply-118.pdf").read_bytes()
-    document = ReplyDocument(
-        reply=reply,
-        original_name="reply-118.pdf",
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        doc_type="pdf",
-    )
-    document.original.save("reply-118.pdf", ContentFile(data), save=False)
-    document.save()
+    document, data = stored_letter(reply, "reply-118.pdf", "pdf")
     assert render_document(document) is True
     document.refresh_from_db()
     first_pdf = document.pdf.name
@@ -304,16 +310,7 @@ def test_a_word_letter_is_converted_by_libreoffice_from_a_copy_of_the_bucket_obj
         assignment__proposal__number=118,
         assignment__proposal__title="关于“人工智能+产业”深度融合,赋能新型工业化发展的建议",
     )
-    data = (CORPUS / "zh" / "reply-118.doc").read_bytes()
-    document = ReplyDocument(
-        reply=reply,
-        original_name="reply-118.doc",
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        doc_type="doc",
-    )
-    document.original.save("reply-118.doc", ContentFile(data), save=False)
-    document.save()
+    document, data = stored_letter(reply, "reply-118.doc", "doc")
 
     assert render_document(document) is True
 
