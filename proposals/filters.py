@@ -35,8 +35,11 @@ SORTS = {
     "-view_count": (_("浏览最多"), ("-view_count", "-id")),
 }
 # Orders an index serves (proposal_published_idx and the session/category indexes): a
-# page stops after its rows, so its count is capped (proposals.pagination).
-INDEXED_SORTS = {"-published_at", "published_at"}
+# page stops after its rows, so its count is capped (proposals.pagination). By number:
+# the sessions in order, each session's proposals by the (session, number) index, which
+# PostgreSQL sorts incrementally, a session at a time (measured at 100,000 proposals:
+# 285 ms counted with the page, 20 ms so).
+INDEXED_SORTS = {"-published_at", "published_at", "number"}
 RELEVANCE = "relevance"
 SORT_CHOICES = [(RELEVANCE, _("相关度（有关键词时）"))] + [
     (key, label) for key, (label, _fields) in SORTS.items()

@@ -306,3 +306,23 @@ def test_a_new_agency_shows_in_the_filter_at_once(client, session, agency):
     assert "苏州市新设局" not in client.get(reverse("public:proposals")).content.decode()
     AgencyFactory(name="苏州市新设局")
     assert "苏州市新设局" in client.get(reverse("public:proposals")).content.decode()
+
+
+def test_a_list_by_number_is_capped_and_pages_through_sessions_in_order(client, db, monkeypatch):
+    # By number is index-ordered (filters.INDEXED_SORTS): a capped count, the newest
+    # session first, each session's proposals by number, the same rows on every visit.
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    monkeypatch.setattr("proposals.views.public.PAGE_SIZE", 2)
+    older, newer = SessionFactory(year=2024), SessionFactory(year=2025)
+    for session in (older, newer):
+        for number in (3, 1, 2):
+            make_published(session=session, number=number, title=f"列表提案{session.year}{number}")
+    pages_seen = [
+        titles(page(client, "public:proposals", sort="number", page=n)) for n in (1, 2, 3)
+    ]
+    assert pages_seen == [
+        ["列表提案20251", "列表提案20252"],
+        ["列表提案20253", "列表提案20241"],
+        ["列表提案20242", "列表提案20243"],
+    ]
+    assert "共 3+ 条" in page(client, "public:proposals", sort="number")
