@@ -165,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "responses.tasks.sweep_reminders_task",
         "schedule": crontab(minute="*/15"),
     },
+    # The public list's "most viewed" order reads a copy of the counts (proposals.search).
+    "view-count-copy": {
+        "task": "proposals.tasks.refresh_view_counts_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # config/tasks.py is not an app's tasks module, so autodiscovery does not find it.
 CELERY_IMPORTS = ["config.tasks"]

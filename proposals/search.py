@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connections, transaction
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -234,6 +234,7 @@ PUBLICATION_ORDER = ("-published_at", "-proposal_id")
 DOCUMENT_SORTS = {
     "-published_at": PUBLICATION_ORDER,
     "published_at": ("published_at", "proposal_id"),
+    "-view_count": ("-view_count", "-proposal_id"),
 }
 
 
@@ -488,7 +489,17 @@ def list_fields(proposal: Proposal, replies) -> dict:
         "session_id": proposal.session_id,
         "category_id": proposal.category_id,
         "classifications": public_classifications(replies),
+        "view_count": proposal.view_count,
     }
+
+
+def refresh_view_counts(using: str = "default") -> int:
+    """Copy each proposal's view count into its document where they differ (the "most
+    viewed" order reads the copy); returns how many changed. A Celery beat task runs it
+    every ten minutes."""
+    current = Proposal.objects.using(using).filter(pk=OuterRef("pk")).values("view_count")[:1]
+    stale = SearchDocument.objects.using(using).exclude(view_count=F("proposal__view_count"))
+    return stale.update(view_count=Subquery(current))
 
 
 def rebuild_search_documents(*, progress=None) -> int:

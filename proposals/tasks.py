@@ -10,3 +10,11 @@ def build_public_page_task(proposal_id: int) -> int:
     from proposals import pages
 
     return pages.build(pages.stale().filter(pk=proposal_id).values_list("pk", flat=True))
+
+
+@shared_task(ignore_result=True)
+def refresh_view_counts_task() -> int:
+    """Copy the view counts the "most viewed" order reads (idempotent; run by beat)."""
+    from proposals.search import refresh_view_counts
+
+    return refresh_view_counts()

@@ -326,3 +326,22 @@ def test_a_list_by_number_is_capped_and_pages_through_sessions_in_order(client, 
         ["列表提案20242", "列表提案20243"],
     ]
     assert "共 3+ 条" in page(client, "public:proposals", sort="number")
+
+
+def test_most_viewed_follows_the_copied_counts_and_is_capped(client, seven, monkeypatch):
+    from proposals.tasks import refresh_view_counts_task
+
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+    Proposal.objects.filter(title="列表提案5").update(view_count=900)
+    Proposal.objects.filter(title="列表提案2").update(view_count=40)
+    # Until the copy is refreshed the order is the one of the last refresh (all zero:
+    # newest id first); the task brings the new counts in, once.
+    assert titles(page(client, "public:proposals", sort="-view_count"))[:1] == ["列表提案6"]
+    assert refresh_view_counts_task() == 2
+    assert refresh_view_counts_task() == 0
+    html = page(client, "public:proposals", sort="-view_count")
+    assert titles(html)[:2] == ["列表提案5", "列表提案2"] and "共 3+ 条" in html
+    searched = page(client, "public:proposals", sort="-view_count", q="建议内容")
+    assert titles(searched)[:2] == ["列表提案5", "列表提案2"]
+    api = client.get(reverse("api:proposal-list"), {"sort": "-view_count"}).json()
+    assert [p["title"] for p in api["results"][:2]] == ["列表提案5", "列表提案2"]
