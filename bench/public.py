@@ -474,7 +474,12 @@ def page_cases(rng: random.Random, ids: list[int]):
         "filter: class.+kind, by views": lambda: (
             f"/proposals/?classification={rng.choice('ABC')}&sponsor_kind=party&sort=-view_count"
         ),
+        "list by views (page 1-50)": lambda: (
+            f"/proposals/?sort=-view_count&page={rng.randint(1, 50)}"
+        ),
+        "list by number (page 1-50)": lambda: f"/proposals/?sort=number&page={rng.randint(1, 50)}",
         "search (7 queries)": lambda: f"/proposals/?q={rng.choice(SEARCH_TERMS)}",
+        "search, by views": lambda: f"/proposals/?q={rng.choice(SEARCH_TERMS)}&sort=-view_count",
         "search + filter": lambda: (
             f"/proposals/?q={rng.choice(SEARCH_TERMS)}&category={rng.choice(categories)}"
         ),
