@@ -358,9 +358,3 @@ def connect_signals() -> None:
             _row_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}"
         )
     post_save.connect(_row_changed, sender=Session, dispatch_uid="pages-save-Session")
-
-
-def forget_all() -> int:
-    """Drop every stored page (they are rebuilt on their next visit)."""
-    deleted, _rows = PublicPage.objects.all().delete()
-    return deleted

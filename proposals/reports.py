@@ -141,6 +141,28 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+def _count_by(queryset, field: str) -> dict:
+    """{value of `field`: number of rows} in one GROUP BY."""
+    return dict(queryset.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+
+
+def _share_table(key, title, heading, count_heading, counts: dict, labels) -> ReportTable:
+    """Counts by category with each one's share and a total row; `labels` gives the
+    (value, label) pairs in the order shown, a category with none counting 0."""
+    total = sum(counts.values())
+    rows = [
+        [str(label), counts.get(value, 0), _share(counts.get(value, 0), total)]
+        for value, label in labels
+    ]
+    return ReportTable(
+        key=key,
+        title=title,
+        columns=[Column(heading, "label"), Column(count_heading), Column(_("占比"), "percent")],
+        rows=rows,
+        total=[_("合计"), total, 1.0 if total else 0.0],
+    )
+
+
 # --- The tables --------------------------------------------------------------------------
 def session_report(session: Session, *, today: date | None = None) -> list[ReportTable]:
     today = today or timezone.localdate()
@@ -186,21 +208,13 @@ def _proposals(session):
 
 
 def by_status(session: Session) -> ReportTable:
-    counts = dict(
-        _proposals(session).values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    total = sum(counts.values())
-    rows = [
-        [str(status.label), counts.get(status.value, 0), _share(counts.get(status.value, 0), total)]
-        for status in Status
-        if status != Status.DRAFT
-    ]
-    return ReportTable(
-        key="status",
-        title=_("提案办理状态"),
-        columns=[Column(_("状态"), "label"), Column(_("件数")), Column(_("占比"), "percent")],
-        rows=rows,
-        total=[_("合计"), total, 1.0 if total else 0.0],
+    return _share_table(
+        "status",
+        _("提案办理状态"),
+        _("状态"),
+        _("件数"),
+        _count_by(_proposals(session), "status"),
+        [(status.value, status.label) for status in Status if status != Status.DRAFT],
     )
 
 
@@ -239,27 +253,14 @@ def by_category(session: Session) -> ReportTable:
 
 
 def by_sponsor_kind(session: Session) -> ReportTable:
-    counts = dict(
-        Sponsorship.objects.filter(is_lead=True, proposal__in=_proposals(session))
-        .values_list("sponsor__kind")
-        .annotate(n=Count("id"))
-        .values_list("sponsor__kind", "n")
-    )
-    total = sum(counts.values())
-    rows = [
-        [str(kind.label), counts.get(kind.value, 0), _share(counts.get(kind.value, 0), total)]
-        for kind in SponsorKind
-    ]
-    return ReportTable(
-        key="sponsor_kind",
-        title=_("按提案人类型统计（领衔提案人）"),
-        columns=[
-            Column(_("提案人类型"), "label"),
-            Column(_("提案数")),
-            Column(_("占比"), "percent"),
-        ],
-        rows=rows,
-        total=[_("合计"), total, 1.0 if total else 0.0],
+    leads = Sponsorship.objects.filter(is_lead=True, proposal__in=_proposals(session))
+    return _share_table(
+        "sponsor_kind",
+        _("按提案人类型统计（领衔提案人）"),
+        _("提案人类型"),
+        _("提案数"),
+        _count_by(leads, "sponsor__kind"),
+        SponsorKind.choices,
     )
 
 
@@ -331,14 +332,13 @@ def timeliness(session: Session, *, today: date) -> ReportTable:
         "open_in_time": _("办理中（未到期）"),
         "overdue": _("逾期未答复"),
     }
-    total = sum(counted.values())
-    rows = [[label, counted[key], _share(counted[key], total)] for key, label in labels.items()]
-    return ReportTable(
-        key="timeliness",
-        title=_("按期办理情况（主办、独办、分办单位）"),
-        columns=[Column(_("办理情况"), "label"), Column(_("件数")), Column(_("占比"), "percent")],
-        rows=rows,
-        total=[_("合计"), total, 1.0 if total else 0.0],
+    return _share_table(
+        "timeliness",
+        _("按期办理情况（主办、独办、分办单位）"),
+        _("办理情况"),
+        _("件数"),
+        counted,
+        labels.items(),
     )
 
 
@@ -353,38 +353,25 @@ def by_classification(session: Session) -> ReportTable:
     counts: dict[str, int] = {}
     for reply in latest.values():
         counts[reply.classification] = counts.get(reply.classification, 0) + 1
-    total = sum(counts.values())
-    choices = CommitteeRules.current().classification_choices()
-    rows = [
-        [label, counts.get(code, 0), _share(counts.get(code, 0), total)] for code, label in choices
-    ]
-    return ReportTable(
-        key="classification",
-        title=_("按办理类型统计（答复类别）"),
-        columns=[Column(_("办理类型"), "label"), Column(_("答复数")), Column(_("占比"), "percent")],
-        rows=rows,
-        total=[_("合计"), total, 1.0 if total else 0.0],
+    return _share_table(
+        "classification",
+        _("按办理类型统计（答复类别）"),
+        _("办理类型"),
+        _("答复数"),
+        counts,
+        CommitteeRules.current().classification_choices(),
     )
 
 
 def by_satisfaction(session: Session) -> ReportTable:
-    counts = dict(
-        Feedback.objects.filter(reply__assignment__in=_assignments(session))
-        .values_list("satisfaction")
-        .annotate(n=Count("id"))
-        .values_list("satisfaction", "n")
-    )
-    total = sum(counts.values())
-    rows = [
-        [str(s.label), counts.get(s.value, 0), _share(counts.get(s.value, 0), total)]
-        for s in Satisfaction
-    ]
-    return ReportTable(
-        key="satisfaction",
-        title=_("提案人满意度"),
-        columns=[Column(_("满意度"), "label"), Column(_("评价数")), Column(_("占比"), "percent")],
-        rows=rows,
-        total=[_("合计"), total, 1.0 if total else 0.0],
+    feedback = Feedback.objects.filter(reply__assignment__in=_assignments(session))
+    return _share_table(
+        "satisfaction",
+        _("提案人满意度"),
+        _("满意度"),
+        _("评价数"),
+        _count_by(feedback, "satisfaction"),
+        Satisfaction.choices,
     )
 
 

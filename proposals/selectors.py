@@ -223,18 +223,6 @@ def get_published_proposal(pk: int) -> Proposal:
     return proposal
 
 
-def get_published_row(pk: int) -> Proposal:
-    """The proposal alone (one query), with `document_updated_at`: the time its public
-    side last changed (hooks refresh the search document on every publication, reply
-    and text change), which versions the cached part of its page."""
-    return get_object_or_404(
-        published_proposals()
-        .select_related("session", "category")
-        .annotate(document_updated_at=F("search_document__updated_at")),
-        pk=pk,
-    )
-
-
 def load_public_relations(proposal: Proposal) -> Proposal:
     """Fetch what get_published_proposal prefetches, for a proposal already loaded."""
     queryset = with_public_relations(Proposal.objects.none(), with_documents=True)

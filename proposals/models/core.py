@@ -99,9 +99,6 @@ class ProposalQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def with_list_relations(self):
-        return self.select_related("session", "category").prefetch_related("sponsorships__sponsor")
-
 
 class Proposal(models.Model):
     """提案/建议: numbered within its session; its status follows DOMAIN.md's life."""

@@ -27,14 +27,6 @@ HOME_SIZE = 8
 HOME_CACHE_SECONDS = 60
 
 
-def paginate(paginator, request):
-    page = paginator.get_page(request.GET.get("page"))
-    page.elided_range = list(
-        paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
-    return page
-
-
 @require_GET
 def home(request):
     """Latest published proposals and replies, a search box, the session's figures."""
@@ -68,7 +60,7 @@ def proposal_list(request):
     filterset = _filtered(request)
     paginator = selectors.public_list_paginator(filterset, PAGE_SIZE)
     with search.index_scans(filterset.terms):
-        page = paginate(paginator, request)  # evaluated inside the hint
+        page = paginator.get_page(request.GET.get("page"))  # evaluated inside the hint
     for proposal in page.object_list:
         selectors.decorate(proposal)
     search.attach_snippets(page.object_list, filterset.terms)
@@ -200,9 +192,8 @@ def proposal_detail(request, pk):
             )
         return HttpResponse(pages.fill(html, request, found.view_count))
 
-    proposal = selectors.get_published_row(pk)
-    version = proposal.document_updated_at or proposal.updated_at
-    key = f"portal:detail:{proposal.pk}:{version.timestamp()}:{language}"
+    proposal = pages.load(pk)  # with the same version its stored page goes by
+    key = f"portal:detail:{proposal.pk}:{proposal.version.timestamp()}:{language}"
 
     def render_body():
         selectors.load_public_relations(proposal)
@@ -231,7 +222,8 @@ def agency_list(request):
 @require_GET
 def agency_detail(request, pk):
     agency = get_object_or_404(Agency, pk=pk)
-    page = paginate(selectors.agency_reply_paginator(agency, PAGE_SIZE), request)
+    paginator = selectors.agency_reply_paginator(agency, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "proposals/public/agency_detail.html",
