@@ -10,9 +10,9 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from proposals import hooks
 from proposals.models import (
     Action,
@@ -157,7 +157,7 @@ def create_proposal(
                 category=category,
                 is_key=is_key,
                 status=status,
-                submitted_at=None if draft else (submitted_at or timezone.now()),
+                submitted_at=None if draft else (submitted_at or clock.now()),
             )
     except IntegrityError:
         raise TransitionError(
@@ -220,7 +220,7 @@ def submit_proposal(proposal: Proposal, *, by) -> Proposal:
         to=Status.SUBMITTED,
         action=Action.SUBMIT,
         by=by,
-        submitted_at=proposal.submitted_at or timezone.now(),
+        submitted_at=proposal.submitted_at or clock.now(),
     )
 
 
@@ -235,7 +235,7 @@ def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
         action=Action.REGISTER,
         by=by,
         note=note,
-        reviewed_at=timezone.now(),
+        reviewed_at=clock.now(),
         review_note=note,
     )
 
@@ -252,7 +252,7 @@ def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
         action=Action.REJECT,
         by=by,
         note=reason,
-        reviewed_at=timezone.now(),
+        reviewed_at=clock.now(),
         review_note=reason,
     )
 
@@ -268,7 +268,7 @@ def convert_proposal(proposal: Proposal, *, note: str = "", by) -> Proposal:
         action=Action.CONVERT,
         by=by,
         note=note,
-        reviewed_at=timezone.now(),
+        reviewed_at=clock.now(),
         review_note=note,
     )
 
@@ -302,7 +302,7 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
         by=by,
         note=note,
         merged_into=target,
-        reviewed_at=timezone.now(),
+        reviewed_at=clock.now(),
         review_note=note,
     )
 
@@ -337,7 +337,7 @@ def publish_proposal(proposal: Proposal, *, by) -> Proposal:
     if current.status not in PUBLISHABLE:
         _refuse(current, str(Action.PUBLISH.label))
     proposal.is_published = True
-    proposal.published_at = timezone.now()
+    proposal.published_at = clock.now()
     proposal.save(update_fields=["is_published", "published_at", "updated_at"])
     record_event(proposal, Action.PUBLISH, by=by)
     hooks.publication_changed(proposal)
@@ -374,7 +374,7 @@ def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
             _("以下承办单位尚未答复，不能办结：%(agencies)s"),
             params={"agencies": "、".join(a.agency.name for a in waiting)},
         )
-    now = timezone.now()
+    now = clock.now()
     _move(
         proposal,
         allowed={Status.REPLIED, Status.EVALUATED},

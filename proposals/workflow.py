@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from common import clock
 from proposals.models import Event, Proposal
 
 
@@ -90,10 +91,8 @@ def move_proposal(
 
     The caller has locked the row (see `lock`) and checked that the move is allowed.
     """
-    from django.utils import timezone
-
     from_state = proposal.status
-    changes = {"status": to, "updated_at": timezone.now(), **(fields or {})}
+    changes = {"status": to, "updated_at": clock.now(), **(fields or {})}
     Proposal.objects.filter(pk=proposal.pk).update(**changes)
     for name, value in changes.items():
         setattr(proposal, name, value)

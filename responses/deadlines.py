@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from responses.calendar import WorkingCalendar
 from responses.models import CommitteeRules
 
@@ -150,7 +151,7 @@ def extended_deadline(
     """延期: the requested date, never past the extension limit, moved off rest days;
     the explanation continues `previous` and names who approved the extension."""
     calendar = _calendar(calendar)
-    approved_on = approved_on or timezone.localdate()
+    approved_on = approved_on or clock.today()
     latest = latest_extension(assigned_on, rules, calendar=calendar)
     who = {"who": approved_by, "when": f"{approved_on:%Y-%m-%d}"}
     if requested > latest.date:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from proposals import hooks
 from proposals.models import Action, Proposal, Sponsor, Status
 from proposals.workflow import (
@@ -199,7 +200,7 @@ def assign_proposal(
         raise TransitionError(_("承办单位已停用：%(names)s"), params={"names": "、".join(inactive)})
     _validate_roles([role for _agency, role in agencies])
     rules = CommitteeRules.current()
-    assigned_at = assigned_at or timezone.now()
+    assigned_at = assigned_at or clock.now()
     created = [
         _new_assignment(
             proposal,
@@ -263,7 +264,7 @@ def add_assignment(
         current,
         agency=agency,
         role=role,
-        assigned_at=assigned_at or timezone.now(),
+        assigned_at=assigned_at or clock.now(),
         deadline=deadline,
         deadline_reason=deadline_reason,
         rules=CommitteeRules.current(),
@@ -310,7 +311,7 @@ def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) 
     explanation = _("%(old)s；%(who)s 于 %(when)s 调整为 %(date)s，理由：%(reason)s") % {
         "old": current.deadline_explanation,
         "who": by,
-        "when": f"{timezone.localdate():%Y-%m-%d}",
+        "when": f"{clock.today():%Y-%m-%d}",
         "date": f"{deadline:%Y-%m-%d}",
         "reason": reason,
     }
@@ -341,7 +342,7 @@ def accept_assignment(assignment: Assignment, *, by) -> Assignment:
         to=AssignmentState.ACCEPTED,
         action=Action.ACCEPT,
         by=by,
-        accepted_at=timezone.now(),
+        accepted_at=clock.now(),
         accepted_by=by,
     )
 
@@ -351,7 +352,7 @@ def request_reassignment(assignment: Assignment, *, reason: str, by, suggested_a
     """申请调整: outside the agency's remit; only within the window after assignment."""
     require_agency_member(by, assignment.agency)
     reason = required_text(reason, _("请说明申请调整的理由。"))
-    today = timezone.localdate()
+    today = clock.today()
     if assignment.reassignment_deadline and today > assignment.reassignment_deadline:
         raise TransitionError(
             _("申请调整须在%(date)s前提出，已超过期限；如确需调整，请联系提案委员会。"),
@@ -411,7 +412,7 @@ def decide_reassignment(
             action=Action.DECIDE_REASSIGNMENT,
             by=by,
             note=note or _("同意调整"),
-            completed_at=timezone.now(),
+            completed_at=clock.now(),
             next_reminder_at=None,
         )
     else:
@@ -425,7 +426,7 @@ def decide_reassignment(
             note=note,
         )
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-    request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
+    request.decided_by, request.decided_at, request.decision_note = by, clock.now(), note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve and new_agency is not None:
         add_assignment(assignment.proposal, agency=new_agency, role=assignment.role, by=by)
@@ -500,7 +501,7 @@ def decide_extension(
         assignment.deadline = extended.date
         assignment.deadline_explanation = extended.explanation
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
-    request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
+    request.decided_by, request.decided_at, request.decision_note = by, clock.now(), note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     record_event(
         assignment.proposal,
@@ -529,7 +530,7 @@ def file_joint_opinion(assignment: Assignment, *, body: str, by, attachment=None
         to=AssignmentState.OPINION_FILED,
         action=Action.FILE_OPINION,
         by=by,
-        completed_at=timezone.now(),
+        completed_at=clock.now(),
         next_reminder_at=None,
     )
     opinion = JointOpinion(assignment=assignment, body=body, filed_by=by)
@@ -613,7 +614,7 @@ def file_reply(
         )
     label = _classification_label(classification)
     signer = required_text(signer, _("请填写签发人。"))
-    if replied_at > timezone.now() + timedelta(minutes=5):
+    if replied_at > clock.now() + timedelta(minutes=5):
         raise TransitionError(_("答复时间不能晚于现在。"))
     if timezone.localdate(replied_at) < timezone.localdate(current.assigned_at):
         raise TransitionError(_("答复时间不能早于交办时间。"))
@@ -742,10 +743,10 @@ def confirm_reply(reply: Reply, *, by) -> Reply:
         to=AssignmentState.REPLIED,
         action=Action.CONFIRM_REPLY,
         by=by,
-        completed_at=timezone.now(),
+        completed_at=clock.now(),
         next_reminder_at=None,
     )
-    reply.status, reply.confirmed_at = ReplyStatus.CONFIRMED, timezone.now()
+    reply.status, reply.confirmed_at = ReplyStatus.CONFIRMED, clock.now()
     reply.save(update_fields=["status", "confirmed_at"])
     proposal = lock(assignment.proposal)
     still_owed = (
@@ -824,14 +825,14 @@ def record_feedback(
             "satisfaction": satisfaction,
             "comment": (comment or "").strip(),
             "recorded_by": by,
-            "recorded_at": timezone.now(),
+            "recorded_at": clock.now(),
         },
     )
     current = lock(proposal)
     to_state = current.status
     if current.status == Status.REPLIED and _every_reply_evaluated(current):
         to_state = Status.EVALUATED
-        Proposal.objects.filter(pk=proposal.pk).update(status=to_state, updated_at=timezone.now())
+        Proposal.objects.filter(pk=proposal.pk).update(status=to_state, updated_at=clock.now())
     record_event(
         proposal,
         Action.RECORD_FEEDBACK,
@@ -869,14 +870,14 @@ def send_back_for_rehandling(
         or not latest.feedback.filter(satisfaction=Satisfaction.DISSATISFIED).exists()
     ):
         raise TransitionError(_("只有提案人对答复不满意时才能安排重新办理。"))
-    computed = deadlines.rehandling_deadline(timezone.localdate())
+    computed = deadlines.rehandling_deadline(clock.today())
     new_deadline = deadline or computed.date
     explanation = (
         computed.explanation
         if deadline is None
         else _("重新办理：工作人员指定 %(date)s") % {"date": f"{deadline:%Y-%m-%d}"}
     )
-    if new_deadline <= timezone.localdate():
+    if new_deadline <= clock.today():
         raise TransitionError(_("重新办理期限必须晚于今天。"))
     _set_state(
         assignment,

@@ -1,8 +1,8 @@
 """Play the demo plans through the workflow services, each step at its own moment.
 
 Every change goes through proposals.services / responses.services, so the data obey the
-same rules as real work and carry their audit events. The services take "now" from the
-clock, so each step runs under time_machine at the moment it happened (office hours,
+same rules as real work and carry their audit events. The services take "now" from
+common.clock, so each step runs inside `clock.at(moment)`, the moment it happened (office hours,
 Asia/Shanghai). Finished sessions follow the calendar of their year; the newest
 session's open work is placed relative to today, so that some deadlines are days away and
 some have passed whenever the demo is loaded.
@@ -11,12 +11,12 @@ some have passed whenever the demo is loaded.
 import random
 from datetime import date, datetime, time, timedelta
 
-import time_machine
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from common import clock
 from proposals import services as proposal_services
 from proposals.demo import data
 from proposals.demo.generate import Plan, SponsorRef
@@ -88,7 +88,7 @@ class Builder:
     # --- steps: one service call at one moment ----------------------------------------------
 
     def step(self, moment: datetime, function, *args, **kwargs):
-        with time_machine.travel(moment, tick=False):
+        with clock.at(moment):
             return function(*args, **kwargs)
 
     def officer(self, assignment: Assignment):

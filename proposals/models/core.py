@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import clock
+
 
 class Session(models.Model):
     """届/次会议: proposals are numbered within one."""
@@ -157,7 +159,7 @@ class Proposal(models.Model):
     view_count = models.PositiveIntegerField(_("浏览次数"), default=0)
 
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ProposalQuerySet.as_manager()
@@ -306,7 +308,7 @@ class Event(models.Model):
     to_state = models.CharField(_("新状态"), max_length=32, blank=True)
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
 
     class Meta:
         verbose_name = _("操作记录")

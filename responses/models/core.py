@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from common import clock
 
 
 class Agency(models.Model):
@@ -150,7 +151,7 @@ class Assignment(models.Model):
         default=AssignmentState.PENDING,
         db_index=True,
     )
-    assigned_at = models.DateTimeField(_("交办时间"), default=timezone.now)
+    assigned_at = models.DateTimeField(_("交办时间"), default=clock.now)
     deadline = models.DateField(_("办理期限"))
     deadline_explanation = models.TextField(_("期限计算说明"), blank=True)
     opinion_deadline = models.DateField(_("会办意见期限"), null=True, blank=True)
@@ -214,7 +215,7 @@ class Assignment(models.Model):
         return self.state in OPEN_STATES
 
     def days_left(self, today=None) -> int:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return (self.deadline - today).days
 
     def is_overdue(self, today=None) -> bool:
@@ -244,7 +245,7 @@ class AgencyRequest(models.Model):
         null=True,
         related_name="+",
     )
-    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("审批人"),
@@ -318,7 +319,7 @@ class JointOpinion(models.Model):
         null=True,
         related_name="+",
     )
-    filed_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    filed_at = models.DateTimeField(_("提交时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("会办意见")
@@ -366,7 +367,7 @@ class Reply(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("填报时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("填报时间"), default=clock.now)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
     objects = ReplyQuerySet.as_manager()
@@ -451,7 +452,7 @@ class ReplyDocument(models.Model):
         null=True,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("答复附件")
@@ -489,7 +490,7 @@ class Feedback(models.Model):
         null=True,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("录入时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("满意度评价")
