@@ -2,7 +2,7 @@
 # both install what they need first (scripts/setup.sh), fast when nothing changed.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup deps run test lint format backup restore
+.PHONY: help setup venv deps bench-deps run test lint format backup restore
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -12,17 +12,25 @@ setup: ## Debian packages, .venv and the pinned Python packages
 
 deps: setup ## same as setup
 
+venv: ## only the .venv with the pinned Python packages (no Debian packages)
+	@bash scripts/setup.sh --python-only
+
+bench-deps: setup ## what the benchmarks need besides the site: wrk (Debian package)
+	@command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y --no-install-recommends wrk || \
+		{ apt-get update && apt-get install -y --no-install-recommends wrk; }; }
+
 run: ## set up, migrate, load the demo, serve on 0.0.0.0:8000 with Celery worker and beat
 	@bash scripts/run.sh
 
 test: ## set up and run the whole pytest suite (ARGS="..." runs pytest with those)
 	@bash scripts/test.sh $(ARGS)
 
-lint: setup ## ruff check and format check
+lint: venv ## ruff check and format check
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-format: setup ## ruff fix and format
+format: venv ## ruff fix and format
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 

@@ -313,7 +313,7 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
+        raise SystemExit("bench/load.py needs wrk: run `make bench-deps` first")
 
     assignments_each = args.seconds * 2 + 10
     (first, last, agency), work = prepare(

@@ -151,7 +151,7 @@ PARTIES = ["民革苏州市委", "民盟苏州市委", "民建苏州市委", "�
 
 
 def seed_sentences() -> list[str]:
-    from proposals.demo.seed import load_seed
+    from demo.seed import load_seed
 
     try:
         body = load_seed().body
@@ -581,6 +581,8 @@ def main() -> None:
         "--skip-compare", action="store_true", help="skip the search options comparison"
     )
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("bench/public.py needs wrk for step 4: run `make bench-deps` first")
 
     var_dir = tempfile.mkdtemp(prefix="jianyan-bench-")
     env = bench_environment(args.database, var_dir)

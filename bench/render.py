@@ -43,7 +43,7 @@ from responses.documents import libreoffice, pdf  # noqa: E402
 from responses.documents.cover import CoverInfo  # noqa: E402
 from responses.documents.render import render_file  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "files"  # the test documents (docs/test-files.md)
 PARAGRAPH = (
     "贵单位提出的关于推进人工智能与制造业深度融合的建议收悉。经认真研究，现将办理情况答复如下："
     "我局会同相关部门制定年度工作方案，组织重点企业开展智能化改造和数字化转型诊断服务，"

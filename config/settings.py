@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "proposals",
     "responses",
 ]
+# The demo data (`manage.py loaddemo`) are for trying Jianyan out: installed where DEBUG is
+# on and under the tests, left out of a production installation unless asked for.
+DEMO_APP = env_bool("DEMO_APP", DEBUG or TESTING)
+if DEMO_APP:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,4 +1,4 @@
-"""The life of a proposal, one function per transition (DOMAIN.md "Life of a proposal").
+"""The life of a proposal, one function per transition (docs/domain.md, "The life of a proposal").
 
 Each function checks its rules, runs in one transaction, writes an Event row and raises
 TransitionError (with a message for the user) for an illegal move, leaving nothing

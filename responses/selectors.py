@@ -1,4 +1,4 @@
-"""Read queries for the agency officer's portal (STYLE.md: reads in selectors).
+"""Read queries for the agency officer's portal (docs/conventions.md: reads in selectors).
 
 Everything here is scoped to one agency: an officer reaches another agency's rows only
 through these functions, and they never return them. Lists load in a fixed number of

@@ -1,5 +1,5 @@
 """Handling a proposal: assignment, the agencies' requests and opinions, replies and
-feedback — one function per transition (DOMAIN.md, STYLE.md habit 8).
+feedback — one function per transition (docs/domain.md, docs/conventions.md).
 
 Each checks who may act and its rules, runs in one transaction, writes an Event row, and
 raises TransitionError (message for the user) or PermissionDenied, leaving nothing

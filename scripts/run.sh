@@ -16,6 +16,8 @@ HOST=${HOST:-0.0.0.0}
 PORT=${PORT:-8000}
 REDIS_PORT=${JIANYAN_REDIS_PORT:-6390}
 PY=$ROOT/.venv/bin/python
+# make run is the demo: its app is installed even where a .env turns DEBUG off.
+export DEMO_APP=${DEMO_APP:-true}
 export PYTHONUNBUFFERED=1
 
 say() { printf '==> %s\n' "$*"; }
@@ -44,31 +46,46 @@ start() {
 }
 
 # TERM each process group, wait up to $1 tenths of a second for all of them, then KILL.
+# Written with if/then throughout: under `set -e` a `test && return` that falls through
+# at the end of a function makes bash leave the EXIT trap early, and the processes stopped
+# after that point (Redis, last) were left running.
 stop_groups() {
     local tenths=$1 pid alive
     shift
-    [ $# -eq 0 ] && return
+    if [ $# -eq 0 ]; then
+        return 0
+    fi
     for pid in "$@"; do
         kill -TERM -- "-$pid" 2>/dev/null || true
     done
     for _ in $(seq 1 "$tenths"); do
         alive=0
         for pid in "$@"; do
-            kill -0 -- "-$pid" 2>/dev/null && alive=1
+            if kill -0 -- "-$pid" 2>/dev/null; then
+                alive=1
+            fi
         done
-        [ "$alive" = 0 ] && return
+        if [ "$alive" = 0 ]; then
+            return 0
+        fi
         sleep 0.1
     done
     for pid in "$@"; do
         kill -KILL -- "-$pid" 2>/dev/null || true
     done
+    return 0
 }
 
 stopped=0
 stop_all() {
-    [ "$stopped" = 1 ] && return
+    set +e  # stopping goes on whatever one step says
+    if [ "$stopped" = 1 ]; then
+        return 0
+    fi
     stopped=1
-    [ ${#PIDS[@]} -eq 0 ] && return
+    if [ ${#PIDS[@]} -eq 0 ]; then
+        return 0
+    fi
     say "stopping ${NAMES[*]}"
     local pid redis=() others=()
     for pid in "${PIDS[@]}"; do

@@ -7,6 +7,8 @@
 #   3. exactly the pins of pyproject.toml, with the `test` extra
 #   4. scripts/setup-uno.sh, when the document pipeline provides it
 #
+#   scripts/setup.sh --python-only    steps 2 and 3 alone (what `make lint` needs)
+#
 # Environment: JIANYAN_PYTHON=/path/to/python3.x forces the interpreter;
 # JIANYAN_SKIP_APT=1 skips step 1 (for machines where packages come another way).
 set -euo pipefail
@@ -133,9 +135,12 @@ install_python_packages() {
     echo "$fingerprint" >"$STAMP"
 }
 
-install_apt_packages
+python_only=0
+[ "${1:-}" = --python-only ] && python_only=1
+
+[ "$python_only" = 1 ] || install_apt_packages
 make_venv
 install_python_packages
-if [ -f scripts/setup-uno.sh ]; then
+if [ "$python_only" = 0 ] && [ -f scripts/setup-uno.sh ]; then
     bash scripts/setup-uno.sh
 fi

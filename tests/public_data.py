@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Max
 from django.utils import timezone
 
-from proposals.demo.seed import load_seed
+from demo.seed import load_seed
 from proposals.models import Proposal, ProposalKind, Sponsorship, Status
 from proposals.search import refresh_search_document
 from responses.models import RenderStatus, ReplyDocument

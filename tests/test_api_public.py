@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from proposals.demo.seed import load_seed
+from demo.seed import load_seed
 from proposals.models import SponsorKind
 from tests.factories import CategoryFactory, SponsorFactory
 from tests.public_data import make_118, make_published

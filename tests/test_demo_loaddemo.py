@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.test import override_settings
@@ -24,7 +23,8 @@ from django.utils import timezone
 
 from accounts.models import Role as UserRole
 from accounts.models import User
-from proposals.demo.reference import LOGINS
+from demo.reference import LOGINS
+from demo.seed import SEED_LETTER, SEED_PAGE
 from proposals.models import Event, Proposal, Sponsor, SponsorKind, Status
 from responses.models import (
     Assignment,
@@ -43,9 +43,6 @@ from responses.models import (
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SHARED = settings.BASE_DIR.resolve().parent / "shared"
-SEED_PAGE = SHARED / "seed" / "proposal-118.txt"
-SEED_LETTER = SHARED / "corpus" / "zh" / "reply-118.doc"
 
 
 # --- the data, loaded twice ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Every file of the shared corpus ends as a PDF with text or a clear refusal, in bounded time.
+"""Every test document (tests/corpus.py) ends as a PDF with text or a clear refusal, in
+bounded time.
 
 Each file is rendered once per session (the `outcomes` fixture) through a warm unoserver,
 as a production worker does; a file that crashes its LibreOffice falls back to a cold
@@ -11,7 +12,6 @@ import re
 import subprocess
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,14 +20,12 @@ from django.test import override_settings
 from responses.documents import pdf
 from responses.documents.cover import CoverInfo
 from responses.documents.render import RenderError, RenderResult, render_file
+from tests import corpus
 from tests.documents_support import warm_unoserver_fixture  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
 
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus"
-FILES = sorted(
-    str(path.relative_to(CORPUS)) for path in CORPUS.glob("*/*") if path.name != "README.md"
-)
+FILES = corpus.names()
 ZH_FILES = [name for name in FILES if name.startswith("zh/")]
 # Generous: a cold soffice takes 1–3 s here; the bound is the render timeout plus the rest.
 BOUND_SECONDS = settings.RENDER_TIMEOUT_SECONDS + 30
@@ -56,7 +54,7 @@ def outcomes(warm_unoserver):
         started = time.monotonic()
         try:
             with override_settings(UNOSERVER_URL=warm_unoserver):
-                result = render_file(CORPUS / name, cover=COVER)
+                result = render_file(corpus.path(name), cover=COVER)
         except RenderError as error:
             return Outcome(time.monotonic() - started, error=error)
         return Outcome(time.monotonic() - started, result=result)
@@ -64,7 +62,7 @@ def outcomes(warm_unoserver):
     return outcome
 
 
-def test_the_corpus_is_where_ci_puts_it():
+def test_the_corpus_is_in_the_project():
     assert len(FILES) >= 25
     assert "zh/reply-118.doc" in FILES
 
@@ -114,9 +112,9 @@ def test_the_chinese_reply_letter_page_is_not_blank(outcomes, tmp_path):
     ("name", "words"),
     [
         ("word/PasswordProtected.doc", "密码"),
-        ("word/SimpleMacro.docm", "宏"),
-        ("word/ExternalEntityInText.docx", "外部实体"),
-        ("word/truncated62886.docx", "损坏"),
+        ("made/macro.docm", "宏"),
+        ("made/external-entity.docx", "外部实体"),
+        ("made/truncated.docx", "损坏"),
         ("word/empty.doc", "空白"),
     ],
 )
@@ -127,12 +125,12 @@ def test_hostile_and_broken_files_are_refused_with_the_reason(name, words, outco
 
 
 def test_the_external_entity_is_never_fetched_or_shown(outcomes):
-    outcome = outcomes("word/ExternalEntityInText.docx")
+    outcome = outcomes("made/external-entity.docx")
     assert outcome.result is None  # refused before LibreOffice opens it
 
 
 def test_the_renderer_still_works_after_the_hostile_files(outcomes):
     for name in FILES:
         outcomes(name)
-    result = render_file(CORPUS / "word/simple.doc")
+    result = render_file(corpus.path("word/simple.doc"))
     assert "simple" in result.text

@@ -14,9 +14,9 @@ from django.conf import settings
 
 from responses.documents import libreoffice, pdf
 from responses.documents.render import render_file
+from tests import corpus
 from tests.documents_support import warm_unoserver_fixture  # noqa: F401 - a fixture
 
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus"
 BASE_DIR = Path(settings.BASE_DIR)
 
 
@@ -44,7 +44,7 @@ def test_a_hanging_soffice_is_killed_with_its_children_at_the_timeout(settings, 
     )
     started = time.monotonic()
     with pytest.raises(libreoffice.ConversionTimeout):
-        libreoffice.convert_cold(CORPUS / "word/simple.doc", "doc", timeout=2)
+        libreoffice.convert_cold(corpus.path("word/simple.doc"), "doc", timeout=2)
     assert time.monotonic() - started < 10
     child = int(pid_file.read_text())
     deadline = time.monotonic() + 5
@@ -58,21 +58,21 @@ def test_soffice_memory_is_capped(settings, tmp_path):
         tmp_path, f"#!{sys.executable}\nblock = bytearray(5 * 1024 ** 3)\n"
     )
     with pytest.raises(libreoffice.ConversionError) as caught:
-        libreoffice.convert_cold(CORPUS / "word/simple.doc", "doc", timeout=20)
+        libreoffice.convert_cold(corpus.path("word/simple.doc"), "doc", timeout=20)
     assert caught.value.reason == "too_large"
 
 
 def test_soffice_saying_nothing_and_writing_nothing_is_a_damaged_file(settings, tmp_path):
     settings.SOFFICE_BINARY = fake_soffice(tmp_path, "#!/bin/sh\nexit 0\n")
     with pytest.raises(libreoffice.ConversionError) as caught:
-        libreoffice.convert_cold(CORPUS / "word/simple.doc", "doc", timeout=20)
+        libreoffice.convert_cold(corpus.path("word/simple.doc"), "doc", timeout=20)
     assert caught.value.reason == "damaged"
 
 
 def test_a_missing_soffice_is_a_transient_failure(settings):
     settings.SOFFICE_BINARY = "/nonexistent/soffice"
     with pytest.raises(libreoffice.Unavailable):
-        libreoffice.convert_cold(CORPUS / "word/simple.doc", "doc", timeout=20)
+        libreoffice.convert_cold(corpus.path("word/simple.doc"), "doc", timeout=20)
 
 
 def test_an_unreachable_unoserver_falls_back_to_cold_soffice_at_once(settings, tmp_path):
@@ -80,7 +80,7 @@ def test_an_unreachable_unoserver_falls_back_to_cold_soffice_at_once(settings, t
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
     settings.UNOSERVER_URL = f"127.0.0.1:{closed_port}"
-    ready_pdf = CORPUS / "zh/reply-118.pdf"
+    ready_pdf = corpus.path("zh/reply-118.pdf")
     # A stand-in soffice that "converts" by copying a PDF to --outdir.
     settings.SOFFICE_BINARY = fake_soffice(
         tmp_path,
@@ -88,7 +88,7 @@ def test_an_unreachable_unoserver_falls_back_to_cold_soffice_at_once(settings, t
         f'cp {ready_pdf} "$2/letter.pdf"\n',
     )
     started = time.monotonic()
-    data, engine = libreoffice.convert_to_pdf(CORPUS / "word/simple.doc", "doc")
+    data, engine = libreoffice.convert_to_pdf(corpus.path("word/simple.doc"), "doc")
     assert engine == "soffice"
     assert data.startswith(b"%PDF")
     assert time.monotonic() - started < 5
@@ -100,7 +100,7 @@ def test_an_unreachable_unoserver_falls_back_to_cold_soffice_at_once(settings, t
 @pytest.mark.slow
 def test_a_warm_unoserver_renders_the_chinese_letter(settings, warm_unoserver):
     settings.UNOSERVER_URL = warm_unoserver
-    result = render_file(CORPUS / "zh/reply-118.docx")
+    result = render_file(corpus.path("zh/reply-118.docx"))
     assert result.engine == "unoserver"
     assert "工业和信息化" in result.text
     assert [font.name for font in pdf.fonts(result.pdf) if not font.embedded] == []
@@ -112,11 +112,11 @@ def test_the_warm_path_survives_a_fuzzed_file_and_renders_the_next_letter(settin
     bound = settings.RENDER_TIMEOUT_SECONDS + 30
     started = time.monotonic()
     try:
-        render_file(CORPUS / "word/Fuzzed.doc")
+        render_file(corpus.path("word/Fuzzed.doc"))
     except Exception as error:  # a refusal is fine; a hang or a crash of ours is not
         assert getattr(error, "message", "")
     assert time.monotonic() - started < bound
-    result = render_file(CORPUS / "zh/reply-118.doc")
+    result = render_file(corpus.path("zh/reply-118.doc"))
     assert "工业和信息化" in result.text
 
 

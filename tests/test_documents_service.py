@@ -5,7 +5,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
@@ -14,9 +13,8 @@ from responses.documents.render import RenderError
 from responses.documents.service import MAX_ATTEMPTS
 from responses.models import RenderStatus, ReplyDocument
 from responses.tasks import render_reply_document_task
+from tests import corpus
 from tests.factories import ReplyFactory
-
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus"
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +34,7 @@ def reply(db, agency):
 
 def make_document(reply, name: str) -> ReplyDocument:
     """A stored upload; hostile files too, as if kept from before a rule was added."""
-    data = (CORPUS / name).read_bytes()
+    data = (corpus.path(name)).read_bytes()
     document = ReplyDocument(
         reply=reply,
         original_name=Path(name).name,
@@ -212,7 +210,7 @@ def test_rerender_replies_failed_only_touches_failed_documents(reply):
 
 def test_render_document_command_writes_a_pdf(tmp_path):
     output = tmp_path / "out.pdf"
-    call_command("render_document", str(CORPUS / "zh/reply-118.pdf"), str(output),
+    call_command("render_document", str(corpus.path("zh/reply-118.pdf")), str(output),
                  "--number", "118", verbosity=0)  # fmt: skip
     assert output.read_bytes().startswith(b"%PDF-")
 
@@ -220,7 +218,7 @@ def test_render_document_command_writes_a_pdf(tmp_path):
 def test_render_document_command_fails_with_a_one_line_reason(tmp_path):
     output = tmp_path / "out.pdf"
     with pytest.raises(CommandError) as caught:
-        call_command("render_document", str(CORPUS / "word/SimpleMacro.docm"), str(output))
+        call_command("render_document", str(corpus.path("made/macro.docm")), str(output))
     assert "宏" in str(caught.value)
     assert "\n" not in str(caught.value)
     assert not output.exists()

@@ -3,20 +3,17 @@
 import hashlib
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
 from responses.documents.sniff import RejectedDocument, inspect_bytes, inspect_upload
-
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus"
+from tests import corpus
 
 
 def corpus_bytes(name: str) -> bytes:
-    return (CORPUS / name).read_bytes()
+    return (corpus.path(name)).read_bytes()
 
 
 def minimal_docx(extra_parts: dict[str, bytes]) -> bytes:
@@ -118,7 +115,7 @@ def test_a_zip_part_that_lies_about_its_size_is_caught_when_unpacked():
 
 
 def test_a_truncated_docx_is_refused_as_damaged():
-    assert "损坏" in rejection(corpus_bytes("word/truncated62886.docx"))
+    assert "损坏" in rejection(corpus_bytes("made/truncated.docx"))
 
 
 def test_a_password_protected_doc_is_refused_as_encrypted():
@@ -126,11 +123,11 @@ def test_a_password_protected_doc_is_refused_as_encrypted():
 
 
 def test_a_macro_enabled_document_is_refused():
-    assert "宏" in rejection(corpus_bytes("word/SimpleMacro.docm"), "a.docm")
+    assert "宏" in rejection(corpus_bytes("made/macro.docm"), "a.docm")
 
 
 def test_a_docx_declaring_an_external_entity_is_refused():
-    assert "外部实体" in rejection(corpus_bytes("word/ExternalEntityInText.docx"))
+    assert "外部实体" in rejection(corpus_bytes("made/external-entity.docx"))
 
 
 def test_an_editing_restriction_is_not_encryption():

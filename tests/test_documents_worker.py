@@ -12,23 +12,20 @@ import socket
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import redis
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core.files.base import ContentFile
 
 import responses.tasks  # noqa: F401 - registers the shared task with every app
 from config.celery_app import app as project_app
 from responses.models import RenderStatus, ReplyDocument
+from tests import corpus
 from tests.factories import ReplyFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus"
 
 
 def wait_for_redis(url: str) -> None:
@@ -94,7 +91,7 @@ def worker_app(redis_url):
 def test_a_real_worker_renders_an_uploaded_reply(worker_app, agency, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     reply = ReplyFactory(assignment__agency=agency, assignment__proposal__number=118)
-    data = (CORPUS / "zh/reply-118.pdf").read_bytes()
+    data = (corpus.path("zh/reply-118.pdf")).read_bytes()
     document = ReplyDocument(
         reply=reply, original_name="答复函.pdf", sha256="-", size=len(data), doc_type="pdf"
     )

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
 from config.celery_app import app as celery_app
@@ -18,9 +17,9 @@ from proposals.models import Status
 from responses.models import AssignmentState, RenderStatus, Reply, ReplyStatus
 from responses.models import Role as AssignmentRole
 from responses.services import assign_proposal
+from tests import corpus
 from tests.factories import ProposalFactory
 
-SHARED = Path(settings.BASE_DIR).parent / "shared"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--headless",
@@ -133,7 +132,7 @@ def test_an_officer_accepts_files_previews_and_confirms_a_reply(live_server, bro
     page.wait_for_url(f"**/agency/assignments/{assignment.pk}/reply/")
     check(page, "3-reply-form")
 
-    page.get_by_label("答复函").set_input_files(str(SHARED / "corpus/zh/reply-118.doc"))
+    page.get_by_label("答复函").set_input_files(str(corpus.path("zh/reply-118.doc")))
     page.get_by_label("A：已经解决或基本解决").check()
     page.get_by_label("答复内容").fill("我局已将工业互联网平台建设列入年度重点工作。")
     page.get_by_label("签发人").fill("张局长")

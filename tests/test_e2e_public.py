@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from proposals.demo.seed import load_seed
+from demo.seed import load_seed
 from tests.factories import CategoryFactory
 from tests.public_data import make_118, make_published
 

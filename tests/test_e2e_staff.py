@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from proposals.demo.seed import load_seed
+from demo.seed import load_seed
 from proposals.models import Action, Event, Proposal, ProposalKind, Status
 from responses.deadlines import reply_deadline
 from responses.models import Assignment

@@ -25,12 +25,13 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from responses.models import RenderStatus, ReplyDocument
+from tests import corpus
 from tests.officer_data import make_assignment, make_draft_reply
 
 pytestmark = pytest.mark.worker
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-LETTER = Path(settings.BASE_DIR).parent / "shared" / "corpus" / "word" / "Headers.docx"
+LETTER = corpus.path("word/Headers.docx")
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9")
 VISIBILITY = 4
 

@@ -4,15 +4,13 @@ files refused with a reason instead of read."""
 
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from proposals.importing.word import WordImportError, parse_submission
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from tests import corpus
 
 
 def as_upload(content: bytes, name="submission.docx") -> SimpleUploadedFile:
@@ -37,7 +35,7 @@ def built(paragraphs=(), *, heading=None, table=None, letterhead=None) -> Simple
 
 
 def test_the_seed_submission_gives_title_sponsor_and_body():
-    result = parse_submission(as_upload((CORPUS / "zh" / "proposal-118.docx").read_bytes()))
+    result = parse_submission(as_upload(corpus.read("zh/proposal-118.docx")))
     assert result.title == "关于“人工智能+产业”深度融合,赋能新型工业化发展的建议"
     assert (result.lead_name, result.co_names, result.kind) == ("市致公党", [], "proposal")
     paragraphs = result.body.split("\n")
@@ -105,8 +103,8 @@ def test_a_submission_without_a_sponsor_line_says_so():
     [
         ("word/empty.doc", "这不是 .docx 文件"),
         ("word/PasswordProtected.doc", "这不是 .docx 文件"),
-        ("word/SimpleMacro.docm", "启用宏的 .docm"),
-        ("word/truncated62886.docx", "这不是 .docx 文件"),
+        ("made/macro.docm", "启用宏的 .docm"),
+        ("made/truncated.docx", "这不是 .docx 文件"),
         (
             "word/clusterfuzz-testcase-minimized-POIXWPFFuzzer-5313273089884160.docx",
             "这不是 .docx 文件",
@@ -115,16 +113,14 @@ def test_a_submission_without_a_sponsor_line_says_so():
 )
 def test_hostile_or_foreign_files_are_refused_with_a_reason(name, reason):
     with pytest.raises(WordImportError, match=reason):
-        parse_submission(as_upload((CORPUS / name).read_bytes(), name=name.rsplit("/", 1)[-1]))
+        parse_submission(as_upload(corpus.read(name), name=name.rsplit("/", 1)[-1]))
 
 
 def test_an_external_entity_is_not_resolved():
-    # The file declares <!ENTITY testent SYSTEM "http://poi.apache.org/"> and uses it in
-    # its text: the entity is left out, nothing is fetched.
-    result = parse_submission(
-        as_upload((CORPUS / "word" / "ExternalEntityInText.docx").read_bytes())
-    )
-    assert result.title == 'Here should not be the POI web site: "'
+    # The file declares an entity with a SYSTEM URL and uses it in its only paragraph:
+    # the entity is left out, nothing is fetched.
+    result = parse_submission(as_upload(corpus.read("made/external-entity.docx")))
+    assert result.title == corpus.ENTITY_TEXT
     assert result.body == ""
 
 

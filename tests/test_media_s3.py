@@ -36,12 +36,12 @@ from responses.documents import render_document
 from responses.documents.render import RenderError
 from responses.models import AssignmentState, RenderStatus, Reply, ReplyDocument
 from responses.models import Role as AssignmentRole
+from tests import corpus
 from tests.factories import ProposalFactory, ReplyFactory
 from tests.officer_data import make_assignment
 
 pytestmark = pytest.mark.django_db
 
-CORPUS = Path(django_settings.BASE_DIR).parent / "shared" / "corpus"
 KEYS = {"access_key": "jianyan-test", "secret_key": "jianyan-test-secret"}
 REGION = "us-east-1"
 
@@ -163,7 +163,7 @@ def file_reply(client, assignment, name, data, capture) -> ReplyDocument:
 
 def stored_letter(reply, name: str, doc_type: str) -> tuple[ReplyDocument, bytes]:
     """A corpus letter saved as the reply's document, through the storage, not rendered."""
-    data = (CORPUS / "zh" / name).read_bytes()
+    data = (corpus.path(f"zh/{name}")).read_bytes()
     document = ReplyDocument(
         reply=reply,
         original_name=name,
@@ -179,7 +179,7 @@ def stored_letter(reply, name: str, doc_type: str) -> tuple[ReplyDocument, bytes
 def test_a_reply_letter_is_stored_rendered_and_served_from_the_bucket(
     client, bob, assignment, bucket, eager_tasks, django_capture_on_commit_callbacks
 ):
-    letter = (CORPUS / "zh" / "reply-118.pdf").read_bytes()
+    letter = (corpus.path("zh/reply-118.pdf")).read_bytes()
     client.force_login(bob)
 
     document = file_reply(
@@ -227,7 +227,7 @@ def test_a_rerender_replaces_the_pdf_in_the_bucket_and_keeps_the_original(agency
 def test_the_same_letter_twice_is_two_objects_and_removing_one_keeps_the_other(
     client, bob, agency, bucket, django_capture_on_commit_callbacks
 ):
-    letter = (CORPUS / "zh" / "reply-118.pdf").read_bytes()
+    letter = (corpus.path("zh/reply-118.pdf")).read_bytes()
     first = make_assignment(agency, state=AssignmentState.ACCEPTED)
     second = make_assignment(agency, state=AssignmentState.ACCEPTED)
     client.force_login(bob)
@@ -325,7 +325,7 @@ def test_the_media_archive_moves_a_bucket_into_an_empty_one_name_for_name(
     agency, bucket, settings, s3_endpoint, tmp_path
 ):
     reply = ReplyFactory(assignment__agency=agency)
-    letter = (CORPUS / "zh" / "reply-118.pdf").read_bytes()
+    letter = (corpus.path("zh/reply-118.pdf")).read_bytes()
     document = ReplyDocument(
         reply=reply, original_name="答复函.pdf", sha256="0" * 64, size=len(letter), doc_type="pdf"
     )

@@ -4,12 +4,10 @@ A refused action shows the service's own Chinese message and changes nothing.
 """
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +26,11 @@ from responses.models import (
     ReplyStatus,
 )
 from responses.models import Role as AssignmentRole
+from tests import corpus
 from tests.officer_data import make_assignment, make_document, make_draft_reply, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-SHARED = Path(settings.BASE_DIR).parent / "shared"
 NOW = dt.datetime(2025, 6, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in Suzhou
 
 
@@ -304,7 +302,7 @@ def test_the_render_runs_after_commit_and_the_preview_shows_the_pdf(
     officer, agency, django_capture_on_commit_callbacks, eager_tasks
 ):
     assignment = make_assignment(agency, role=AssignmentRole.SOLE, state=AssignmentState.ACCEPTED)
-    letter = (SHARED / "corpus/zh/reply-118.pdf").read_bytes()
+    letter = (corpus.path("zh/reply-118.pdf")).read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
         officer.post(
             url("file-reply", assignment),

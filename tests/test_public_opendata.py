@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from proposals.demo.seed import load_seed
+from demo.seed import load_seed
 from tests.factories import CategoryFactory
 from tests.public_data import make_118, make_published
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals.demo.seed import load_seed
+from demo.seed import load_seed
 from proposals.models import Proposal, ProposalKind, SponsorKind, Status
 from proposals.search import refresh_view_counts
 from proposals.selectors import forget_cached

@@ -4,8 +4,8 @@ escaped highlighted snippets, and only public text ever searchable."""
 import pytest
 from django.urls import reverse
 
+from demo.seed import load_seed
 from proposals import search
-from proposals.demo.seed import load_seed
 from proposals.models import Proposal, SearchDocument
 from tests.public_data import attach_document, make_118, make_published
 

@@ -9,12 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from proposals.models import Action, Event, Proposal, ProposalKind, SponsorKind, Sponsorship, Status
+from tests import corpus
 from tests.factories import CategoryFactory, SessionFactory, SponsorFactory
 from tests.staff_data import submitted
 
 pytestmark = pytest.mark.django_db
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 @pytest.fixture
@@ -226,7 +225,7 @@ def test_a_word_submission_prefills_title_sponsor_and_body(staff_client, session
     session.is_current = True
     session.save()
     response = staff_client.post(
-        reverse("staff:import-word"), {"document": upload(CORPUS / "zh" / "proposal-118.docx")}
+        reverse("staff:import-word"), {"document": upload(corpus.path("zh/proposal-118.docx"))}
     )
 
     assert response.status_code == 200
@@ -248,7 +247,7 @@ def test_a_word_submission_prefills_title_sponsor_and_body(staff_client, session
 def test_a_word_submission_names_an_unknown_sponsor(staff_client, session):
     response = staff_client.post(
         reverse("staff:import-word"),
-        {"document": upload(CORPUS / "zh" / "proposal-118.docx"), "session": session.pk},
+        {"document": upload(corpus.path("zh/proposal-118.docx")), "session": session.pk},
     )
     assert response.context["import_warnings"] == [
         "找不到提案人“市致公党”。请从候选列表中选择，或先在数据管理中添加该提案人。"
@@ -259,15 +258,17 @@ def test_a_word_submission_names_an_unknown_sponsor(staff_client, session):
     ("name", "message"),
     [
         ("word/Word6.doc", "这不是 .docx 文件"),
-        ("word/SimpleMacro.docm", "不是普通的 .docx 文档"),
-        ("word/truncated62886.docx", "这不是 .docx 文件"),
+        ("made/macro.docm", "不是普通的 .docx 文档"),
+        ("made/truncated.docx", "这不是 .docx 文件"),
         ("zh/reply-118.pdf", "这不是 .docx 文件"),
     ],
 )
 def test_a_file_that_is_not_a_word_submission_is_refused_with_the_reason(
     staff_client, session, name, message
 ):
-    response = staff_client.post(reverse("staff:import-word"), {"document": upload(CORPUS / name)})
+    response = staff_client.post(
+        reverse("staff:import-word"), {"document": upload(corpus.path(name))}
+    )
     assert response.status_code == 200
     assert message in response.context["form"].errors["document"][0]
     assert not Proposal.objects.exists()

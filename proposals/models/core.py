@@ -103,7 +103,7 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class Proposal(models.Model):
-    """提案/建议: numbered within its session; its status follows DOMAIN.md's life."""
+    """提案/建议: numbered within its session; its status follows docs/domain.md (the life of a proposal)."""
 
     session = models.ForeignKey(
         Session, verbose_name=_("届次会议"), on_delete=models.PROTECT, related_name="proposals"

@@ -46,7 +46,7 @@ CLASSIFICATION_LABELS = {
 class CommitteeRules(models.Model):
     """The periods and the classification scheme a committee's admin can change.
 
-    One row (pk=1); `CommitteeRules.current()` creates it with DOMAIN.md's defaults.
+    One row (pk=1); `CommitteeRules.current()` creates it with the defaults of docs/domain.md.
     """
 
     reply_months = models.PositiveSmallIntegerField(_("答复期限（月）"), default=3)

@@ -43,7 +43,7 @@ SEED_SESSION = (15, 4)  # proposal 118 belongs to 第十五届委员会第四次
 
 # --- 类别 ---------------------------------------------------------------------------------
 
-# DOMAIN.md: about 43% economy, 28% society, 12% ecology, 9% culture, 8% politics; a
+# docs/domain.md: about 43% economy, 28% society, 12% ecology, 9% culture, 8% politics; a
 # little room is left for 其他.
 CATEGORIES = [
     ("经济", 42),

@@ -1,16 +1,20 @@
 """`manage.py loaddemo`: the demo data, idempotent.
 
-Proposal 118 exactly as published (shared/seed/proposal-118.txt, its reply letter
-shared/corpus/zh/reply-118.doc), about 200 more proposals over four sessions in every
+Proposal 118 exactly as published (demo/data/proposal-118.txt, its reply letter
+demo/data/reply-118.doc), about 200 more proposals over four sessions in every
 state of the workflow, and one login per role, all built through the workflow services.
 What exists already (by session term/meeting, proposal session+number, username…) is
 left as it is, so a second run changes nothing and says so.
+
+Demo data belong on a machine for trying Jianyan out. With DEBUG=false the command
+refuses unless --force is given, and then the demo logins get random passwords, printed
+once, instead of the known ones.
 """
 
 import time
 import unicodedata
-from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
@@ -18,18 +22,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from proposals.demo import data
-from proposals.demo.build import Builder
-from proposals.demo.generate import demo_plans
-from proposals.demo.letters import DemoRenderer, letter_docx
-from proposals.demo.reference import CREATED_LABELS, LOGINS, ReferenceLoader
-from proposals.demo.seed import load_seed, seed_paths, shared_dir
+from demo import data
+from demo.build import Builder
+from demo.generate import demo_plans
+from demo.letters import DemoRenderer, letter_docx
+from demo.reference import CREATED_LABELS, LOGINS, ReferenceLoader
+from demo.seed import SEED_LETTER, SEED_PAGE, load_seed
 from proposals.models import Event, Proposal, Sponsor, Status
 from proposals.workflow import TransitionError
 from responses.models import Agency, Assignment, Feedback, Reply, ReplyDocument
 
 # The house cover costs about 1 s per PDF (WeasyPrint); proposal 118 and this many replies
-# of the current session get one, the rest the letter alone (see proposals/demo/letters.py).
+# of the current session get one, the rest the letter alone (see demo/letters.py).
 COVERS_IN_NEWEST_SESSION = 6
 
 
@@ -38,29 +42,38 @@ class Command(BaseCommand):
         "载入演示数据：第118号建议及约200件各状态的提案、承办单位和各角色登录账号（可重复运行）。"
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse formats its texts with regular expressions, which need real strings.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument(
-            "--shared-dir",
-            type=Path,
-            default=None,
-            help=gettext_lazy("shared/ 目录（含 seed/ 和 corpus/），默认为项目目录旁的 shared/"),
+            "--force",
+            action="store_true",
+            help=str(
+                gettext_lazy("在 DEBUG=false 时也载入演示数据；演示账号改用随机密码（只显示一次）")
+            ),
         )
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        base = options["shared_dir"] or shared_dir()
-        page, letter_path = seed_paths(base)
-        for path in (page, letter_path):
-            if not path.is_file():
-                raise CommandError(
-                    _("找不到演示数据所需的文件：%(path)s（可用 --shared-dir 指定）")
-                    % {"path": path}
+        production = not settings.DEBUG
+        if production and not options["force"]:
+            raise CommandError(
+                _(
+                    "DEBUG=false：这看起来是正式环境，演示数据不应载入。"
+                    "确需载入请加 --force（演示账号将使用随机密码）。"
                 )
-        seed = load_seed(base)
+            )
+        for path in (SEED_PAGE, SEED_LETTER):
+            if not path.is_file():
+                raise CommandError(_("找不到演示数据所需的文件：%(path)s") % {"path": path})
+        seed = load_seed()
         now = timezone.now()
         today = timezone.localdate(now)
 
-        refs = ReferenceLoader().load()
+        refs = ReferenceLoader(random_passwords=production).load()
         newest = refs.sessions[(data.SESSIONS[-1].term, data.SESSIONS[-1].meeting)]
         seed_session = refs.sessions[data.SEED_SESSION]
         covers_left = [COVERS_IN_NEWEST_SESSION]
@@ -87,7 +100,7 @@ class Command(BaseCommand):
         created, failures = 0, []
         with renderer.active():
             if (seed_session.pk, seed.number) not in existing:
-                builder.build_seed(seed, letter_path.read_bytes())
+                builder.build_seed(seed, SEED_LETTER.read_bytes())
                 created += 1
             for plan in plans:
                 session = refs.sessions[(plan.term, plan.meeting)]
@@ -155,13 +168,19 @@ class Command(BaseCommand):
         write("")
         write(_("演示账号（登录地址 /accounts/login/，管理后台 /admin/）："))
         for login in LOGINS.values():
-            warning = _("（密码已被修改）") if login.username in refs.password_changed else ""
+            if login.username in refs.passwords:
+                password, warning = refs.passwords[login.username], ""
+            elif refs.random_passwords:
+                password, warning = "******", _("（账号已存在，密码未改动）")
+            else:
+                password = login.password
+                warning = _("（密码已被修改）") if login.username in refs.password_changed else ""
             write(
                 "  "
                 + pad(str(login.role_label), 20)
                 + pad(login.username, 9)
                 + "/ "
-                + pad(login.password, 22)
+                + pad(password, 22)
                 + f"{login.note}{warning}"
             )
 

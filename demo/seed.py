@@ -1,4 +1,4 @@
-"""Proposal 118 as published: read from the saved page (shared/seed/proposal-118.txt).
+"""Proposal 118 as published: read from the saved page (demo/data/proposal-118.txt).
 
 The page is the source of truth, so we parse it rather than copy its text into code: every
 field the page shows is taken from it. Its body is one run of text whose paragraphs are
@@ -12,17 +12,16 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # A paragraph break on the page: a newline, or two or more spaces (ASCII or full-width).
 PARAGRAPH_BREAK = re.compile(r"(?:[ \u3000]*\n[ \u3000\n]*|[ \u3000]{2,})")
 
 
-def shared_dir() -> Path:
-    """shared/ lives beside the checkout (CI clones elsewhere with shared/ next to it)."""
-    return Path(settings.BASE_DIR).resolve().parent / "shared"
+# The saved page and its reply letter, kept with the demo (see data/README.md).
+DATA = Path(__file__).resolve().parent / "data"
+SEED_PAGE = DATA / "proposal-118.txt"
+SEED_LETTER = DATA / "reply-118.doc"
 
 
 @dataclass(frozen=True)
@@ -95,12 +94,5 @@ def parse_seed(text: str) -> SeedProposal:
     )
 
 
-def seed_paths(base: Path | None = None) -> tuple[Path, Path]:
-    """(the saved page, the reply letter attached to it)."""
-    base = base or shared_dir()
-    return base / "seed" / "proposal-118.txt", base / "corpus" / "zh" / "reply-118.doc"
-
-
-def load_seed(base: Path | None = None) -> SeedProposal:
-    page, _letter = seed_paths(base)
-    return parse_seed(page.read_text(encoding="utf-8"))
+def load_seed() -> SeedProposal:
+    return parse_seed(SEED_PAGE.read_text(encoding="utf-8"))

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from common import clock
+from demo import data
+from demo.generate import Plan, SponsorRef
+from demo.letters import letter_name
+from demo.seed import SHANGHAI, SeedProposal
 from proposals import services as proposal_services
-from proposals.demo import data
-from proposals.demo.generate import Plan, SponsorRef
-from proposals.demo.letters import letter_name
-from proposals.demo.seed import SHANGHAI, SeedProposal
 from proposals.models import Proposal, ProposalKind
 from responses import services as response_services
 from responses.models import Assignment, AssignmentState, Role, Satisfaction

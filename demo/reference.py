@@ -6,6 +6,7 @@ changed, so a second run changes nothing.
 """
 
 import random
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -16,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role as UserRole
 from accounts.models import User
-from proposals.demo import data
-from proposals.demo.generate import SEED, all_sponsors
+from demo import data
+from demo.generate import SEED, all_sponsors
 from proposals.models import Category, Session, Sponsor
 from responses.models import Agency, CommitteeRules
 
@@ -79,6 +80,9 @@ class Refs:
     sponsor_users: dict = field(default_factory=dict)  # sponsor pk -> User
     created: Counter = field(default_factory=Counter)
     password_changed: list = field(default_factory=list)
+    random_passwords: bool = False
+    # The passwords set on this run, to print: the known ones, or random ones.
+    passwords: dict = field(default_factory=dict)
 
 
 def person_name(rng: random.Random) -> str:
@@ -91,8 +95,9 @@ def office_phone(code: str) -> str:
 
 
 class ReferenceLoader:
-    def __init__(self):
-        self.refs = Refs()
+    def __init__(self, *, random_passwords: bool = False):
+        self.random_passwords = random_passwords
+        self.refs = Refs(random_passwords=random_passwords)
 
     def _get_or_create(self, model, label: str, defaults=None, **lookup):
         """`label` is a key of CREATED_LABELS, for the summary."""
@@ -222,18 +227,20 @@ class ReferenceLoader:
         self.refs.sponsor_users[zhigong.pk] = user
 
     def user(self, username: str, **fields) -> User:
-        """Find a user by username or create it: a demo login gets its fixed password,
-        every other demo user an unusable one."""
+        """Find a user by username or create it: a demo login gets its known password (a
+        random one with random_passwords), every other demo user an unusable one."""
         user = User.objects.filter(username=username).first()
         login = LOGINS.get(username)
         if user is not None:
-            if login and not user.check_password(login.password):
+            if login and not self.random_passwords and not user.check_password(login.password):
                 self.refs.password_changed.append(username)
             return user
         user = User(username=username, **fields)
         if login:
-            validate_password(login.password, user)
-            user.set_password(login.password)
+            password = secrets.token_urlsafe(12) if self.random_passwords else login.password
+            validate_password(password, user)
+            user.set_password(password)
+            self.refs.passwords[username] = password
         else:
             user.set_unusable_password()
         user.save()

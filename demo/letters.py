@@ -2,7 +2,7 @@
 
 Letters: three small .docx files (python-docx), one per classification A/B/C, written
 byte-identically on every run (fixed zip timestamps) so that their sha256 is stable.
-Proposal 118 gets the real letter from shared/corpus/zh/reply-118.doc.
+Proposal 118 gets the real letter, demo/data/reply-118.doc.
 
 Rendering: every document goes through the pipeline's own render service
 (`responses.documents.render_document`: claim, sniff, LibreOffice, text, cover, store) at

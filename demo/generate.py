@@ -9,7 +9,7 @@ plays through the workflow services.
 import random
 from dataclasses import dataclass, field
 
-from proposals.demo import data
+from demo import data
 
 SEED = 20250620  # the day proposal 118 was answered
 
@@ -151,7 +151,7 @@ def _title(core: str, kind: str, rng: random.Random) -> str:
 
 
 def _category_counts(total: int) -> list[str]:
-    """Categories for `total` proposals in DOMAIN.md's proportions (largest remainder)."""
+    """Categories for `total` proposals in the proportions of docs/domain.md (largest remainder)."""
     weight_sum = sum(weight for _name, weight in data.CATEGORIES)
     exact = [(name, total * weight / weight_sum) for name, weight in data.CATEGORIES]
     counts = {name: int(value) for name, value in exact}

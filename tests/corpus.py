@@ -1,0 +1,146 @@
+"""The test documents: files kept in tests/files/ and hostile files made here.
+
+tests/files/README.md says where each kept file comes from and under which licence.
+The hostile files that a few lines of code can make are made here instead of kept:
+a macro-enabled .docm, a .docx declaring an external entity, a truncated .docx and a zip
+bomb. Each is built from a kept, ordinary file, so it is a realistic document with one
+thing wrong.
+
+    corpus.path("zh/reply-118.doc")      a kept file
+    corpus.path("made/macro.docm")       a made file, written once per process
+    corpus.names()                       every document, kept and made
+"""
+
+import atexit
+import io
+import shutil
+import tempfile
+import zipfile
+from functools import cache
+from pathlib import Path
+
+FILES = Path(__file__).resolve().parent / "files"
+NOT_DOCUMENTS = {"README.md", "NOTICE", "LICENSE-Apache-2.0.txt"}
+
+# The text the external entity would bring in, were it resolved.
+ENTITY_TEXT = "外部实体不应被展开："
+MACRO_CONTENT_TYPE = b"application/vnd.ms-word.document.macroEnabled.main+xml"
+DOCX_CONTENT_TYPE = (
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+)
+
+
+def _rewrite(source: bytes, change) -> bytes:
+    """A copy of the zip `source` with each part passed through change(name, data);
+    change returns the new data, or None to drop the part. Extra parts come from
+    change(None, None), a dict."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as old,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for info in old.infolist():
+            data = change(info.filename, old.read(info))
+            if data is not None:
+                new.writestr(info.filename, data)
+        for name, data in (change(None, None) or {}).items():
+            new.writestr(name, data)
+    return out.getvalue()
+
+
+def macro_docm() -> bytes:
+    """An ordinary document saved as "macro-enabled": the content type says so and a
+    VBA project part is inside (an OLE header; no code needs to run to be refused)."""
+
+    def change(name, data):
+        if name is None:
+            return {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504}
+        if name == "[Content_Types].xml":
+            return data.replace(DOCX_CONTENT_TYPE, MACRO_CONTENT_TYPE)
+        return data
+
+    return _rewrite((FILES / "word/sample.docx").read_bytes(), change)
+
+
+def external_entity_docx() -> bytes:
+    """A .docx whose main part declares an external entity (XXE) and uses it in a
+    paragraph after ENTITY_TEXT: a reader that resolves it would fetch the URL."""
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<!DOCTYPE w:document [<!ENTITY outside SYSTEM "http://127.0.0.1:9/secret">]>\n'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body><w:p><w:r><w:t>{ENTITY_TEXT}&outside;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+
+    def change(name, data):
+        if name == "word/document.xml":
+            return document
+        return data
+
+    return _rewrite((FILES / "word/sample.docx").read_bytes(), change)
+
+
+def truncated_docx() -> bytes:
+    """A Chinese reply letter cut off two thirds in, as an interrupted upload leaves it:
+    the zip's central directory, at its end, is gone."""
+    data = (FILES / "zh/reply-118.docx").read_bytes()
+    return data[: len(data) * 2 // 3]
+
+
+def zip_bomb_docx() -> bytes:
+    """A small .docx with a part that inflates to 64 MB of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+            b'2006/content-types"><Override PartName="/word/document.xml" ContentType="'
+            + DOCX_CONTENT_TYPE
+            + b'"/></Types>',
+        )
+        archive.writestr("word/document.xml", b"<w:document/>")
+        archive.writestr("word/media/image1.png", b"\0" * (64 * 1024 * 1024))
+    return out.getvalue()
+
+
+MADE = {
+    "made/macro.docm": macro_docm,
+    "made/external-entity.docx": external_entity_docx,
+    "made/truncated.docx": truncated_docx,
+    "made/zip-bomb.docx": zip_bomb_docx,
+}
+
+
+@cache
+def _made_dir() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="jianyan-corpus-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def path(name: str) -> Path:
+    """The file of a document named as in names(): kept ones where they are, made ones
+    written to a temporary folder the first time they are asked for."""
+    if name in MADE:
+        target = _made_dir() / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(MADE[name]())
+        return target
+    target = FILES / name
+    if not target.is_file():
+        raise FileNotFoundError(f"no test document {name!r} in {FILES}")
+    return target
+
+
+def read(name: str) -> bytes:
+    return path(name).read_bytes()
+
+
+def names() -> list[str]:
+    kept = [
+        str(file.relative_to(FILES))
+        for file in FILES.glob("*/*")
+        if file.is_file() and file.name not in NOT_DOCUMENTS
+    ]
+    return sorted(kept + list(MADE))
