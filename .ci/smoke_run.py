@@ -6,21 +6,23 @@
                                              and leave nothing behind either
 
 `make run` is started in its own process group, as a terminal would; SIGINT to that group
-is Ctrl-C. "Left behind" is any process whose working folder or command line lies in the
-clone, or anything still listening on the ports `make run` uses. Runs with the standard
-library only.
+is Ctrl-C. "Left behind" is any process whose environment carries this run's mark (all
+that `make run` started, and what those started), or anything still listening on the
+ports `make run` uses. Runs with the standard library only.
 """
 
 import argparse
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -48,25 +50,24 @@ def get(url: str, timeout: float = 30) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def processes_in(clone: Path) -> list[str]:
-    """Processes whose working folder or command line is inside the clone."""
+def processes_marked(token: str) -> list[str]:
+    """Processes that carry `token` in their environment: everything `make run` started,
+    and everything those started in turn, whatever became of their parents."""
     found = []
-    prefix = str(clone)
+    needle = f"JIANYAN_SMOKE_TOKEN={token}".encode()
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+        if not entry.name.isdigit():
             continue
         try:
-            cwd = os.readlink(entry / "cwd")
+            if needle not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            status = (entry / "status").read_text()
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            state = next(
-                line for line in (entry / "status").read_text().splitlines() if line[:6] == "State:"
-            )
-        except (OSError, StopIteration):
+        except OSError:
             continue
-        if "zombie" in state:
+        if "\nState:\tZ" in status:
             continue
-        if cwd.startswith(prefix) or prefix in cmdline:
-            found.append(f"{entry.name} (cwd {cwd}): {cmdline.strip()[:160]}")
+        found.append(f"{entry.name}: {cmdline.strip()[:160]}")
     return found
 
 
@@ -89,12 +90,12 @@ def fail(message: str, log: Path) -> None:
     sys.exit(1)
 
 
-def check_left(clone: Path, ports: list[int], log: Path) -> None:
+def check_left(token: str, ports: list[int], log: Path) -> None:
     """make itself may exit before its script has stopped everything: allow the script
     STOP_SECONDS in all, then nothing of the clone may be running or listening."""
     deadline = time.monotonic() + STOP_SECONDS
     while True:
-        left = processes_in(clone)
+        left = processes_marked(token)
         busy = [port for port in ports if listening(port)]
         if not left and not busy:
             return
@@ -107,7 +108,7 @@ def check_demo(base: str, log: Path) -> None:
     status, _headers, body = get(f"{base}/healthz")
     if status != 200:
         fail(f"/healthz answered {status}: {body[:200]!r}", log)
-    status, _headers, body = get(f"{base}/api/v1/proposals/?q=新型工业化")
+    status, _headers, body = get(f"{base}/api/v1/proposals/?q={urllib.parse.quote('新型工业化')}")
     if status != 200:
         fail(f"the API answered {status}", log)
     items = json.loads(body)["results"]
@@ -140,7 +141,9 @@ def main() -> None:
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "REDIS_URL", "UNOSERVER_URL"}
     }
+    token = secrets.token_hex(8)
     env.update(
+        JIANYAN_SMOKE_TOKEN=token,
         HOST="127.0.0.1",
         PORT=str(port),
         JIANYAN_REDIS_PORT=str(redis_port),
@@ -159,7 +162,7 @@ def main() -> None:
             fail(f"a failing make run did not exit within {BROKEN_SECONDS} s", log)
         if code == 0:
             fail("make run with an unreachable database exited 0", log)
-        check_left(clone, ports, log)
+        check_left(token, ports, log)
         print(f"smoke: a make run that fails half-way exits {code} and leaves nothing")
         return
 
@@ -184,7 +187,7 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             fail(f"make run did not stop within {STOP_SECONDS} s of Ctrl-C", log)
-    check_left(clone, ports, log)
+    check_left(token, ports, log)
     print(
         f"smoke: Ctrl-C stopped make run (status {code}) in "
         f"{time.monotonic() - started:.1f} s with nothing left"
