@@ -138,8 +138,11 @@ def snapshot() -> Snapshot:
 
 
 def run_loaddemo() -> str:
+    """As `make run` does: on a development machine, where DEBUG is on (pytest turns it
+    off; loaddemo refuses to run with DEBUG off, see test_demo_production.py)."""
     out = StringIO()
-    call_command("loaddemo", stdout=out)
+    with override_settings(DEBUG=True):
+        call_command("loaddemo", stdout=out)
     return out.getvalue()
 
 

@@ -103,7 +103,8 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class Proposal(models.Model):
-    """提案/建议: numbered within its session; its status follows docs/domain.md (the life of a proposal)."""
+    """提案/建议, numbered within its session; its status follows the life of a proposal
+    (docs/domain.md)."""
 
     session = models.ForeignKey(
         Session, verbose_name=_("届次会议"), on_delete=models.PROTECT, related_name="proposals"
