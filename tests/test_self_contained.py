@@ -77,8 +77,9 @@ def test_no_file_of_the_project_refers_to_a_path_outside_it():
 def test_the_check_finds_each_way_out(tmp_path):
     inside = ROOT / "tests" / "example.py"
     cases = [
-        # (split so that a search of the project for such paths does not find this line)
-        'CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"',
+        # (the folder's name filled in, so that a search of the project for such paths
+        # does not find this line)
+        'CORPUS = Path(__file__).resolve().parents[2] / "{}" / "corpus"'.format("shared"),
         'SEED = Path(settings.BASE_DIR).parent / "data"',
         "LETTER = ROOT.parent / 'letters'",
         "Path(__file__).parent.parent.parent / 'x'",
