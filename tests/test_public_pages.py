@@ -304,7 +304,7 @@ def confirmed(proposal, *, days_late=None):
 
 def test_agency_page_shows_public_replies_and_on_time_rate(client, session, agency):
     on_time = confirmed(make_published(session=session, agency=agency, title="按期答复的提案"))
-    late = confirmed(
+    confirmed(
         make_published(session=session, agency=agency, title="逾期答复的提案", reply_public=False),
         days_late=3,
     )
