@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common import clock
 from proposals.models import Category, ImportStatus, ProposalKind, Session, Sponsorship, Status
 from proposals.selectors_staff import overdue_assignments_q, supervisor_choices
 from responses.models import Agency, Assignment, AssignmentState, Reply, Role
@@ -133,8 +133,8 @@ class OverdueFilter(django_filters.FilterSet):
     def filter_min_days(self, queryset, name, value):
         if value is None or value < 1:
             return queryset
-        latest = timezone.localdate() - timedelta(days=int(value))
-        return queryset.filter(deadline__lte=latest)
+        latest = clock.today() - timedelta(days=int(value))
+        return queryset.filter(due__lte=latest)  # annotated by overdue_board
 
 
 class RequestFilter(django_filters.FilterSet):

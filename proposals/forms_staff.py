@@ -387,7 +387,10 @@ class ReassignmentDecisionForm(DecisionForm):
     new_agency = AgencyField(
         label=_("改由承办单位"),
         required=False,
-        help_text=_("同意调整时可直接交给另一单位，办理方式不变，期限重新计算。"),
+        help_text=_(
+            "同意调整时可直接交给另一单位，办理方式不变，期限重新计算；"
+            "留空则撤回该单位，若再无应答复的单位，提案回到“已立案”待重新交办。"
+        ),
     )
 
     def clean(self):

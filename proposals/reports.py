@@ -5,9 +5,11 @@ Counting rules (said once, here):
 - proposals: every proposal of the session except drafts;
 - 立案: registered or any later handling state (交办、答复、评价、重新办理、办结);
 - sponsor kind: the lead sponsor's kind;
-- agencies: live assignments (not withdrawn by a reassignment);
-- on time: a replying agency (独办/主办/分办) confirmed its reply on or before its deadline
-  (the deadline as extended, if it was); overdue: still open after its deadline;
+- agencies: live assignments (not withdrawn by a reassignment), and those that ended with
+  their closed or merged proposal;
+- on time, late, overdue and the on-time rate: as responses.timeliness defines them for
+  every page (a reply by its reply deadline as extended, an opinion by its opinion
+  deadline; overdue: still owed after it; the rate: on time over finished + overdue);
 - classification: each replying assignment's latest confirmed reply;
 - satisfaction: every sponsor's answer on record.
 """
@@ -16,13 +18,13 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from common import clock
 from proposals.models import Proposal, Session, SponsorKind, Sponsorship, Status
+from responses import timeliness as timely
 from responses.models import (
-    OPEN_STATES,
     OPINION_ROLES,
     REPLYING_ROLES,
     Assignment,
@@ -165,7 +167,7 @@ def _share_table(key, title, heading, count_heading, counts: dict, labels) -> Re
 
 # --- The tables --------------------------------------------------------------------------
 def session_report(session: Session, *, today: date | None = None) -> list[ReportTable]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return [
         by_status(session),
         by_category(session),
@@ -189,7 +191,7 @@ TABLE_KEYS = [
 
 
 def table_by_key(session: Session, key: str, *, today: date | None = None) -> ReportTable | None:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     builders = {
         "status": lambda: by_status(session),
         "category": lambda: by_category(session),
@@ -270,14 +272,6 @@ def _assignments(session):
     )
 
 
-def _replied_on_time():
-    return Q(state=AssignmentState.REPLIED, completed_at__date__lte=F("deadline"))
-
-
-def _replied_late():
-    return Q(state=AssignmentState.REPLIED, completed_at__date__gt=F("deadline"))
-
-
 def by_agency(session: Session, *, today: date) -> ReportTable:
     replying = Q(role__in=REPLYING_ROLES)
     counted = (
@@ -288,15 +282,32 @@ def by_agency(session: Session, *, today: date) -> ReportTable:
             replying=Count("id", filter=replying),
             opinion=Count("id", filter=Q(role__in=OPINION_ROLES)),
             replied=Count("id", filter=replying & Q(state=AssignmentState.REPLIED)),
-            on_time=Count("id", filter=replying & _replied_on_time()),
-            late=Count("id", filter=replying & _replied_late()),
-            overdue=Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+            on_time=Count("id", filter=replying & timely.on_time_q()),
+            late=Count("id", filter=replying & timely.late_q()),
+            overdue=Count("id", filter=timely.overdue_q(today)),
+            # The on-time rate over all its work, replies and opinions alike.
+            all_on_time=Count("id", filter=timely.on_time_q()),
+            all_fallen_due=Count("id", filter=timely.fallen_due_q(today)),
         )
         .order_by("-total", "agency__name")
     )
     keys = ["total", "replying", "opinion", "replied", "on_time", "late", "overdue"]
-    rows = [[row["agency__name"], *(row[k] for k in keys)] for row in counted]
-    total = [_("合计"), *(sum(r[i] for r in rows) for i in range(1, len(keys) + 1))]
+    rows = [
+        [
+            row["agency__name"],
+            *(row[k] for k in keys),
+            timely.on_time_rate(row["all_on_time"], row["all_fallen_due"]),
+        ]
+        for row in counted
+    ]
+    total = [
+        _("合计"),
+        *(sum(r[i] for r in rows) for i in range(1, len(keys) + 1)),
+        timely.on_time_rate(
+            sum(row["all_on_time"] for row in counted),
+            sum(row["all_fallen_due"] for row in counted),
+        ),
+    ]
     return ReportTable(
         key="agency",
         title=_("按承办单位统计"),
@@ -309,6 +320,7 @@ def by_agency(session: Session, *, today: date) -> ReportTable:
             Column(_("按期答复")),
             Column(_("逾期答复")),
             Column(_("逾期未办结")),
+            Column(_("按期完成率"), "percent"),
         ],
         rows=rows,
         total=total,
@@ -320,10 +332,10 @@ def timeliness(session: Session, *, today: date) -> ReportTable:
         _assignments(session)
         .filter(role__in=REPLYING_ROLES)
         .aggregate(
-            on_time=Count("id", filter=_replied_on_time()),
-            late=Count("id", filter=_replied_late()),
-            open_in_time=Count("id", filter=Q(state__in=OPEN_STATES, deadline__gte=today)),
-            overdue=Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
+            on_time=Count("id", filter=timely.on_time_q()),
+            late=Count("id", filter=timely.late_q()),
+            open_in_time=Count("id", filter=timely.not_yet_due_q(today)),
+            overdue=Count("id", filter=timely.overdue_q(today)),
         )
     )
     labels = {

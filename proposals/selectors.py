@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from proposals import search
 from proposals.models import Category, Proposal, ProposalKind, Session, Sponsorship, Status
 from proposals.pagination import ListPaginator
+from responses import timeliness
 from responses.models import REPLYING_ROLES, Agency, Assignment, AssignmentState, Reply, Role
 
 # Only these are ever shown as a proposal's state in public (a published proposal is
@@ -451,26 +452,17 @@ def cached(key: str, seconds: int, compute):
 
 
 def _due_assignments():
-    """Assignments on published proposals that owe a reply and are due or answered: the
-    base of an on-time rate. Replies that are not public still count for timeliness
-    (their content stays private; only whether they came in time is counted)."""
-    today = timezone.localdate()
-    answered = Reply.objects.filter(assignment=OuterRef("pk"), status="confirmed")
-    return (
-        Assignment.objects.filter(proposal__is_published=True, role__in=REPLYING_ROLES)
-        .exclude(state=AssignmentState.WITHDRAWN)
-        .filter(Q(deadline__lt=today) | Q(Exists(answered)))
+    """Sole/lead/separate assignments on published proposals that have fallen due (replied,
+    or overdue: responses.timeliness): the base of the on-time rate. Replies that are not
+    public still count for timeliness (their content stays private; only whether they
+    came in time is counted)."""
+    return Assignment.objects.filter(
+        timeliness.fallen_due_q(), proposal__is_published=True, role__in=REPLYING_ROLES
     )
 
 
 def _on_time():
-    first_reply_in_time = Reply.objects.filter(
-        assignment=OuterRef("pk"),
-        status="confirmed",
-        round=1,
-        replied_at__date__lte=OuterRef("deadline"),
-    )
-    return Q(Exists(first_reply_in_time))
+    return timeliness.on_time_q()
 
 
 @dataclass

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -23,6 +22,7 @@ from proposals.models import (
     Status,
 )
 from proposals.workflow import state_label
+from responses import timeliness
 from responses.models import (
     OPEN_STATES,
     Agency,
@@ -40,8 +40,8 @@ from responses.models import (
 
 # --- Lists -----------------------------------------------------------------------------
 def overdue_assignments_q(today: date | None = None) -> Q:
-    today = today or timezone.localdate()
-    return Q(state__in=OPEN_STATES, deadline__lt=today)
+    """Overdue as responses.timeliness defines it (the one definition)."""
+    return timeliness.overdue_q(today)
 
 
 def live_assignments():
@@ -80,17 +80,17 @@ def publication_candidates():
 
 
 def overdue_board(today: date | None = None):
-    """Open assignments past their deadline, the longest overdue first."""
-    return (
-        Assignment.objects.filter(overdue_assignments_q(today))
-        .select_related("agency", "proposal__session")
-        .order_by("deadline", "id")
-    )
+    """Overdue assignments (responses.timeliness) with their due date as `due`, the
+    longest overdue first."""
+    return timeliness.overdue_assignments(today).select_related("agency", "proposal__session")
 
 
 def pending_reassignments():
+    # A request on an assignment that has since ended (its proposal closed) waits no more.
     return (
-        ReassignmentRequest.objects.filter(status=RequestStatus.PENDING)
+        ReassignmentRequest.objects.filter(
+            status=RequestStatus.PENDING, assignment__state__in=OPEN_STATES
+        )
         .select_related("assignment__agency", "assignment__proposal__session", "requested_by")
         .order_by("requested_at", "id")
     )
@@ -98,13 +98,16 @@ def pending_reassignments():
 
 def pending_extensions():
     return (
-        ExtensionRequest.objects.filter(status=RequestStatus.PENDING)
+        ExtensionRequest.objects.filter(
+            status=RequestStatus.PENDING, assignment__state__in=OPEN_STATES
+        )
         .select_related("assignment__agency", "assignment__proposal__session", "requested_by")
         .order_by("requested_at", "id")
     )
 
 
 def dashboard_counts(today: date | None = None) -> dict[str, int]:
+    """What waits for staff, across every session (the dashboard says so)."""
     by_status = dict(
         Proposal.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
@@ -196,7 +199,9 @@ def available_actions(proposal: Proposal) -> AvailableActions:
 def assignment_actions(assignment: Assignment) -> set[str]:
     names = set()
     if assignment.state in OPEN_STATES:
-        names |= {"change_deadline", "remind"}
+        names.add("change_deadline")
+    if timeliness.owes(assignment):
+        names.add("remind")
     if assignment.role == Role.LEAD and not assignment.opinions_waived and assignment.is_open:
         names.add("waive")
     return names
@@ -359,6 +364,21 @@ def proposal_kind_from_label(text: str) -> str | None:
 
 def active_agencies():
     return Agency.objects.filter(is_active=True).order_by("name")
+
+
+def suggested_agency(request: ReassignmentRequest) -> Agency | None:
+    """The active agency an officer's free-text suggestion (申请调整的“建议改由”) names:
+    by full name, by short name, or the one agency whose name contains the text. None
+    when it names none, several, or the requesting agency itself."""
+    text = (request.suggested_agency or "").strip()
+    if not text:
+        return None
+    agencies = active_agencies().exclude(pk=request.assignment.agency_id)
+    found = agencies.filter(name=text).first() or agencies.filter(short_name=text).first()
+    if found is None:
+        containing = list(agencies.filter(name__contains=text)[:2])
+        found = containing[0] if len(containing) == 1 else None
+    return found
 
 
 def supervisor_choices():

@@ -281,7 +281,10 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
     """并案: handled together with `into`; its sponsors still get the reply to `into`.
 
     Rules: same session; `into` is itself registered or being handled, and not merged.
+    Any assignment still open on the merged proposal ends (responses.handling).
     """
+    from responses import handling
+
     require_staff(by)
     if into.pk == proposal.pk:
         raise TransitionError(_("不能把提案并入它自己。"))
@@ -294,7 +297,7 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
             params={"number": target.number, "state": state_label(Status, target.status)},
         )
     note = note or _("并入第%(number)s号提案办理") % {"number": target.number}
-    return _move(
+    _move(
         proposal,
         allowed={Status.SUBMITTED, Status.REGISTERED},
         to=Status.MERGED,
@@ -305,6 +308,7 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
         reviewed_at=clock.now(),
         review_note=note,
     )
+    return handling.refresh_status(proposal, by=by, action=Action.MERGE)
 
 
 @transaction.atomic
@@ -360,15 +364,15 @@ def unpublish_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
 
 @transaction.atomic
 def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
-    """办结: every agency that owes a reply has replied. Proposals merged into it close too."""
-    require_staff(by)
-    from responses.models import AssignmentState
+    """办结: every agency that owes a reply has replied. Proposals merged into it close too.
 
-    waiting = (
-        proposal.assignments.owing_reply()
-        .exclude(state__in={AssignmentState.REPLIED, AssignmentState.WITHDRAWN})
-        .select_related("agency")
-    )
+    Every assignment still open (a joint or assisting agency's, say) ends with it, each
+    with its event, so nothing of a closed proposal is pending, reminded or overdue.
+    """
+    require_staff(by)
+    from responses import handling
+
+    waiting = handling.owing_reply(proposal)
     if waiting:
         raise TransitionError(
             _("以下承办单位尚未答复，不能办结：%(agencies)s"),
@@ -384,6 +388,7 @@ def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
         note=note,
         closed_at=now,
     )
+    handling.refresh_status(proposal, by=by, action=Action.CLOSE)
     for merged in proposal.merged_proposals.select_for_update():
         record_event(
             merged,

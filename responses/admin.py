@@ -9,13 +9,14 @@ their state fields are read-only.
 import datetime as dt
 
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 import responses.admin_reminders  # noqa: F401  (the calendar and reminder models)
 from accounts.admin import OfficerInline, StaffRoleAccess
+from common import clock
 from proposals import hooks
 from proposals.admin import EventInline as ProposalEventInline
+from responses import timeliness
 from responses.models import (
     Agency,
     Assignment,
@@ -142,13 +143,11 @@ class OverdueFilter(admin.SimpleListFilter):
         return (("yes", _("已逾期")), ("soon", _("30 天内到期")))
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
+        today = clock.today()
         if self.value() == "yes":
-            return queryset.open().filter(deadline__lt=today)
+            return queryset.filter(timeliness.overdue_q(today))
         if self.value() == "soon":
-            return queryset.open().filter(
-                deadline__gte=today, deadline__lte=today + dt.timedelta(days=30)
-            )
+            return queryset.filter(timeliness.due_between_q(today, today + dt.timedelta(days=30)))
         return queryset
 
 

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import django_filters
 from django.db.models import Case, Value, When
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common import clock
 from proposals.models import Session
+from responses import timeliness
 from responses.models import OPEN_STATES, AssignmentState, Role
 
 DUE_SOON_DAYS = 7
@@ -61,14 +62,16 @@ class OfficerAssignmentFilter(django_filters.FilterSet):
     )
 
     def filter_due(self, queryset, name, value):
-        today = timezone.localdate()
-        open_ = queryset.filter(state__in=OPEN_STATES)
+        """By the due date each row is judged by (responses.timeliness)."""
+        today = clock.today()
         if value == "open":
-            return open_
+            return queryset.filter(state__in=OPEN_STATES)
         if value == "overdue":
-            return open_.filter(deadline__lt=today)
+            return queryset.filter(timeliness.overdue_q(today))
         if value == "soon":
-            return open_.filter(deadline__gte=today, deadline__lte=today + timedelta(DUE_SOON_DAYS))
+            return queryset.filter(
+                timeliness.due_between_q(today, today + timedelta(DUE_SOON_DAYS))
+            )
         return queryset
 
     def filter_text(self, queryset, name, value):
@@ -82,5 +85,5 @@ class OfficerAssignmentFilter(django_filters.FilterSet):
         queryset = super().qs
         # By default the work still open comes first, nearest deadline first; "id" last
         # keeps the order total so pages never repeat or skip a row.
-        chosen = queryset.query.order_by or (_OPEN_FIRST, "deadline")
+        chosen = queryset.query.order_by or (_OPEN_FIRST, timeliness.due_expression().asc())
         return queryset.order_by(*chosen, "id")

@@ -29,14 +29,15 @@ from functools import cached_property, lru_cache, partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, DateField, F, Q, Value, When
-from django.db.models.functions import Coalesce, Concat, TruncDate
+from django.db.models import Count, F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Role as UserRole
 from accounts.models import User
 from proposals.models import ProposalKind
+from responses import timeliness
 from responses.calendar import WorkingCalendar
 from responses.models import (
     OPEN_STATES,
@@ -140,14 +141,15 @@ class Context:
 
 
 def target_of(assignment: Assignment, ctx: Context) -> tuple[date, str] | None:
-    """The deadline an open assignment is reminded of, or None when it is not."""
-    if assignment.state not in OPEN_STATES:
+    """The due date an assignment is reminded of, or None when it owes nothing (withdrawn,
+    ended with its proposal, finished, its opinion waived: responses.timeliness)."""
+    if not timeliness.owes(assignment):
         return None
     if assignment.role in OPINION_ROLES:
-        if not ctx.settings.remind_joint_opinions or assignment.opinions_waived:
+        if not ctx.settings.remind_joint_opinions:
             return None
-        return assignment.opinion_deadline or assignment.deadline, ReminderTarget.OPINION
-    return assignment.deadline, ReminderTarget.REPLY
+        return timeliness.due_date(assignment), ReminderTarget.OPINION
+    return timeliness.due_date(assignment), ReminderTarget.REPLY
 
 
 def points(assignment: Assignment, ctx: Context) -> Iterator[Point]:
@@ -702,7 +704,9 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
 
     require_staff(by)
     current = lock(assignment)
-    if current.state not in OPEN_STATES:
+    if current.state in OPEN_STATES and not timeliness.owes(current):
+        raise TransitionError(_("已免于等待该单位的会办意见，无需催办。"))
+    if not timeliness.owes(current):
         raise TransitionError(_("该交办已办理完毕，无需催办。"))
     ctx = Context.load()
     officers = _officers([current.agency_id]).get(current.agency_id, [])
@@ -781,53 +785,42 @@ def mark_read(user, notification_ids=None) -> int:
 # --- Staff overview ----------------------------------------------------------------------------
 
 
-def _with_due(queryset):
-    """Annotate `due`: the deadline the assignment is judged by (the opinion deadline for
-    joint and assisting agencies, the reply deadline for the others)."""
-    return queryset.annotate(
-        due=Case(
-            When(role__in=OPINION_ROLES, then=Coalesce("opinion_deadline", "deadline")),
-            default=F("deadline"),
-            output_field=DateField(),
-        )
-    )
+def _rate(on_time: int, fallen_due: int) -> float | None:
+    rate = timeliness.on_time_rate(on_time, fallen_due)
+    return None if rate is None else round(100 * rate, 1)
 
 
 def overview(today: date, *, limit: int = 100) -> dict:
     """期限总览 for staff, in a fixed number of queries: what is due this week, what is
-    overdue, and per agency its open, due, overdue and finished work with the share
-    finished on time (by the deadline in force when it was finished)."""
+    overdue, and per agency its open, due, overdue and finished work with its on-time
+    rate — all as responses.timeliness defines them (joint and assisting agencies by
+    their opinion deadline; the rate over everything that has fallen due)."""
     week_end = today + timedelta(days=6 - today.weekday())
-    live = _with_due(Assignment.objects.exclude(state=AssignmentState.WITHDRAWN))
-    open_ = live.filter(state__in=OPEN_STATES).select_related("proposal", "agency")
-    due_this_week = list(open_.filter(due__range=(today, week_end)).order_by("due", "pk")[:limit])
-    overdue = list(open_.filter(due__lt=today).order_by("due", "pk")[:limit])
-    finished = Q(completed_at__isnull=False) & ~Q(state__in=OPEN_STATES)
+    owing = timeliness.with_due(Assignment.objects.filter(timeliness.owes_q())).select_related(
+        "proposal", "agency"
+    )
+    this_week = timeliness.due_between_q(today, week_end)
+    due_this_week = list(owing.filter(this_week).order_by("due", "pk")[:limit])
+    overdue = list(owing.filter(timeliness.overdue_q(today)).order_by("due", "pk")[:limit])
     rows = list(
-        live.annotate(finished_on=TruncDate("completed_at"))
+        Assignment.objects.exclude(state__in=[AssignmentState.WITHDRAWN, AssignmentState.ENDED])
         .values("agency_id", "agency__name")
         .annotate(
-            open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-            due_this_week=Count(
-                "pk", filter=Q(state__in=OPEN_STATES, due__range=(today, week_end))
-            ),
-            overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due__lt=today)),
-            finished=Count("pk", filter=finished),
-            on_time=Count("pk", filter=finished & Q(finished_on__lte=F("due"))),
+            open=Count("pk", filter=timeliness.owes_q()),
+            due_this_week=Count("pk", filter=this_week),
+            overdue=Count("pk", filter=timeliness.overdue_q(today)),
+            finished=Count("pk", filter=timeliness.finished_q()),
+            on_time=Count("pk", filter=timeliness.on_time_q()),
         )
         .order_by("agency__name")
     )
     for row in rows:
-        row["on_time_rate"] = (
-            round(100 * row["on_time"] / row["finished"], 1) if row["finished"] else None
-        )
+        row["on_time_rate"] = _rate(row["on_time"], row["finished"] + row["overdue"])
     totals = {
         key: sum(row[key] for row in rows)
         for key in ("open", "due_this_week", "overdue", "finished", "on_time")
     }
-    totals["on_time_rate"] = (
-        round(100 * totals["on_time"] / totals["finished"], 1) if totals["finished"] else None
-    )
+    totals["on_time_rate"] = _rate(totals["on_time"], totals["finished"] + totals["overdue"])
     failed = list(
         Delivery.objects.filter(status=DeliveryStatus.FAILED)
         .select_related("recipient")

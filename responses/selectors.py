@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from proposals.models import Event, Status
 from responses.models import (
+    OPEN_STATES,
     OPINION_ROLES,
     REPLYING_ROLES,
     Assignment,
@@ -79,9 +80,12 @@ def co_handlers(assignment: Assignment) -> list[Assignment]:
 def waiting_on_agency(assignment: Assignment) -> list[str]:
     """What the agency should do next, or what it waits for, in words for the list.
 
-    Reads the annotations of officer_assignments(); a closed assignment waits for nothing.
+    Reads the annotations of officer_assignments(); a closed assignment (finished,
+    withdrawn, or ended with its proposal) waits for nothing.
     """
     state = assignment.state
+    if state not in OPEN_STATES:
+        return []
     waiting = []
     if state == AssignmentState.PENDING:
         waiting.append(_("待签收"))

@@ -4,6 +4,8 @@ feedback — one function per transition (docs/domain.md, docs/conventions.md).
 Each checks who may act and its rules, runs in one transaction, writes an Event row, and
 raises TransitionError (message for the user) or PermissionDenied, leaving nothing
 changed. Computed dates come from responses.deadlines and say which rule made them.
+None sets a proposal's status itself: each ends with responses.handling.refresh_status,
+which derives it from the assignments.
 """
 
 import hashlib
@@ -20,15 +22,15 @@ from proposals.models import Action, Proposal, Sponsor, Status
 from proposals.workflow import (
     TransitionError,
     lock,
-    move_proposal,
     record_event,
     require_agency_member,
     require_staff,
     required_text,
     state_label,
 )
-from responses import deadlines
+from responses import deadlines, handling
 from responses.models import (
+    OPEN_STATES,
     OPINION_ROLES,
     REPLYING_ROLES,
     Agency,
@@ -198,7 +200,13 @@ def assign_proposal(
     inactive = [agency.name for agency, _role in agencies if not agency.is_active]
     if inactive:
         raise TransitionError(_("承办单位已停用：%(names)s"), params={"names": "、".join(inactive)})
-    _validate_roles([role for _agency, role in agencies])
+    # Assigned again after its agency's reassignment: the joint/assisting agencies
+    # still on it keep their part, and the new roles must fit with theirs.
+    live = current.assignments.exclude(state__in=handling.NOT_LIVE)
+    taken = live.filter(agency_id__in=agency_ids).select_related("agency").first()
+    if taken is not None:
+        raise TransitionError(_("%(agency)s已在办理此提案。"), params={"agency": taken.agency.name})
+    _validate_roles([*live.values_list("role", flat=True), *(role for _a, role in agencies)])
     rules = CommitteeRules.current()
     assigned_at = assigned_at or clock.now()
     created = [
@@ -213,14 +221,12 @@ def assign_proposal(
         )
         for agency, role in agencies
     ]
-    move_proposal(
-        current,
-        Status.ASSIGNED,
-        action=Action.ASSIGN,
+    handling.refresh_status(
+        proposal,
         by=by,
+        action=Action.ASSIGN,
         agencies=[f"{a.agency.name}（{a.get_role_display()}）" for a in created],
     )
-    proposal.status = current.status
     for assignment in created:
         record_event(
             proposal,
@@ -256,7 +262,7 @@ def add_assignment(
             _("提案第%(number)s号当前状态为“%(state)s”，不能追加承办单位。"),
             params={"number": current.number, "state": state_label(Status, current.status)},
         )
-    live = current.assignments.exclude(state=AssignmentState.WITHDRAWN)
+    live = current.assignments.exclude(state__in=handling.NOT_LIVE)
     if live.filter(agency=agency).exists():
         raise TransitionError(_("%(agency)s已在办理此提案。"), params={"agency": agency.name})
     _validate_roles([*live.values_list("role", flat=True), role])
@@ -269,10 +275,8 @@ def add_assignment(
         deadline_reason=deadline_reason,
         rules=CommitteeRules.current(),
     )
-    if role in REPLYING_ROLES and current.status == Status.REPLIED:
-        # The new agency owes a reply too: the proposal is being handled again.
-        move_proposal(current, Status.ASSIGNED, action=Action.ASSIGN, by=by, agency=agency.name)
-        proposal.status = Status.ASSIGNED
+    # A new agency that owes a reply takes a replied proposal back to 办理中.
+    handling.refresh_status(proposal, by=by, action=Action.ASSIGN, agency=agency.name)
     record_event(
         current,
         Action.ASSIGN,
@@ -336,7 +340,7 @@ def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) 
 def accept_assignment(assignment: Assignment, *, by) -> Assignment:
     """签收: the agency acknowledges the assignment."""
     require_agency_member(by, assignment.agency)
-    return _set_state(
+    _set_state(
         assignment,
         allowed={AssignmentState.PENDING},
         to=AssignmentState.ACCEPTED,
@@ -345,6 +349,8 @@ def accept_assignment(assignment: Assignment, *, by) -> Assignment:
         accepted_at=clock.now(),
         accepted_by=by,
     )
+    handling.refresh_status(assignment.proposal, by=by, action=Action.ACCEPT)
+    return assignment
 
 
 @transaction.atomic
@@ -366,12 +372,14 @@ def request_reassignment(assignment: Assignment, *, reason: str, by, suggested_a
         by=by,
         note=reason,
     )
-    return ReassignmentRequest.objects.create(
+    request = ReassignmentRequest.objects.create(
         assignment=assignment,
         reason=reason,
         suggested_agency=(suggested_agency or "").strip(),
         requested_by=by,
     )
+    handling.refresh_status(assignment.proposal, by=by, action=Action.REQUEST_REASSIGNMENT)
+    return request
 
 
 def _claim_request(request, model):
@@ -397,7 +405,11 @@ def decide_reassignment(
     new_agency: Agency | None = None,
 ) -> ReassignmentRequest:
     """Staff approve (the assignment is withdrawn, optionally handed to `new_agency` in the
-    same role with a fresh deadline) or refuse (with a note; the assignment resumes)."""
+    same role with a fresh deadline) or refuse (with a note; the assignment resumes).
+
+    Approved without a new agency, the proposal's status is derived again: 已答复 when the
+    agencies left have all replied, 已立案 (to be assigned again) when no agency that
+    owes a reply is left."""
     require_staff(by)
     request = _claim_request(request, ReassignmentRequest)
     note = (note or "").strip()
@@ -430,6 +442,10 @@ def decide_reassignment(
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve and new_agency is not None:
         add_assignment(assignment.proposal, agency=new_agency, role=assignment.role, by=by)
+    else:
+        handling.refresh_status(
+            assignment.proposal, by=by, action=Action.DECIDE_REASSIGNMENT, note=note
+        )
     _after_deadline_change(assignment)
     return request
 
@@ -537,20 +553,37 @@ def file_joint_opinion(assignment: Assignment, *, body: str, by, attachment=None
     if attachment is not None:
         opinion.attachment.save(attachment.name, attachment, save=False)
     opinion.save()
+    handling.refresh_status(assignment.proposal, by=by, action=Action.FILE_OPINION)
     return opinion
 
 
 @transaction.atomic
 def waive_joint_opinions(assignment: Assignment, *, by, note: str = "") -> Assignment:
-    """Staff let the lead reply without waiting for the missing joint opinions."""
+    """Staff let the lead reply without waiting for the missing joint opinions. The joint
+    and assisting agencies that have not filed theirs no longer owe it: they are neither
+    reminded nor overdue (their rows carry the waiver too), though they may still file."""
     require_staff(by)
     if assignment.role != Role.LEAD:
         raise TransitionError(_("只有主办单位的交办需要等待会办意见。"))
-    Assignment.objects.filter(pk=assignment.pk).update(opinions_waived=True)
+    helpers = list(
+        Assignment.objects.filter(
+            proposal_id=assignment.proposal_id,
+            role__in=OPINION_ROLES,
+            state__in=OPEN_STATES,
+            opinions_waived=False,
+        )
+    )
+    Assignment.objects.filter(pk__in=[assignment.pk, *(h.pk for h in helpers)]).update(
+        opinions_waived=True
+    )
     assignment.opinions_waived = True
     record_event(
         assignment.proposal, Action.WAIVE_OPINIONS, by=by, assignment=assignment, note=note
     )
+    for helper in helpers:
+        helper.opinions_waived = True
+        _after_deadline_change(helper)
+    handling.refresh_status(assignment.proposal, by=by, action=Action.WAIVE_OPINIONS)
     return assignment
 
 
@@ -748,14 +781,7 @@ def confirm_reply(reply: Reply, *, by) -> Reply:
     )
     reply.status, reply.confirmed_at = ReplyStatus.CONFIRMED, clock.now()
     reply.save(update_fields=["status", "confirmed_at"])
-    proposal = lock(assignment.proposal)
-    still_owed = (
-        proposal.assignments.owing_reply()
-        .exclude(state__in={AssignmentState.REPLIED, AssignmentState.WITHDRAWN})
-        .exists()
-    )
-    if not still_owed and proposal.status in HANDLING:
-        move_proposal(proposal, Status.REPLIED, action=Action.CONFIRM_REPLY, by=by)
+    proposal = handling.refresh_status(assignment.proposal, by=by, action=Action.CONFIRM_REPLY)
     _after_deadline_change(assignment)
     hooks.reply_changed(proposal)
     return reply
@@ -782,10 +808,9 @@ def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     )
     reply.status, reply.confirmed_at = ReplyStatus.DRAFT, None
     reply.save(update_fields=["status", "confirmed_at"])
-    proposal = lock(assignment.proposal)
-    if proposal.status in {Status.REPLIED, Status.EVALUATED}:
-        back = Status.REHANDLING if reply.round > 1 else Status.ASSIGNED
-        move_proposal(proposal, back, action=Action.REOPEN_REPLY, by=by, note=note)
+    proposal = handling.refresh_status(
+        assignment.proposal, by=by, action=Action.REOPEN_REPLY, note=note, reopen=True
+    )
     _after_deadline_change(assignment)
     hooks.reply_changed(proposal)
     return reply
@@ -828,33 +853,18 @@ def record_feedback(
             "recorded_at": clock.now(),
         },
     )
-    current = lock(proposal)
-    to_state = current.status
-    if current.status == Status.REPLIED and _every_reply_evaluated(current):
-        to_state = Status.EVALUATED
-        Proposal.objects.filter(pk=proposal.pk).update(status=to_state, updated_at=clock.now())
     record_event(
         proposal,
         Action.RECORD_FEEDBACK,
         by=by,
         assignment=reply.assignment,
-        from_state=current.status,
-        to_state=to_state,
         note=feedback.comment,
         sponsor=sponsor.name,
         satisfaction=satisfaction,
     )
+    # 已评价 once every replying agency's latest reply has an answer.
+    handling.refresh_status(proposal, by=by, action=Action.RECORD_FEEDBACK)
     return feedback
-
-
-def _every_reply_evaluated(proposal: Proposal) -> bool:
-    latest = {}
-    for reply in Reply.objects.filter(
-        assignment__proposal=proposal, status=ReplyStatus.CONFIRMED
-    ).exclude(assignment__state=AssignmentState.WITHDRAWN):
-        if reply.assignment_id not in latest or reply.round > latest[reply.assignment_id].round:
-            latest[reply.assignment_id] = reply
-    return bool(latest) and all(r.feedback.exists() for r in latest.values())
 
 
 @transaction.atomic
@@ -890,15 +900,8 @@ def send_back_for_rehandling(
         deadline_explanation=f"{assignment.deadline_explanation}；{explanation}",
         completed_at=None,
     )
-    proposal = lock(assignment.proposal)
-    if proposal.status != Status.REHANDLING:
-        move_proposal(
-            proposal,
-            Status.REHANDLING,
-            action=Action.SEND_BACK,
-            by=by,
-            note=note,
-            fields={"closed_at": None},
-        )
+    handling.refresh_status(
+        assignment.proposal, by=by, action=Action.SEND_BACK, note=note, reopen=True
+    )
     _after_deadline_change(assignment)
     return assignment

@@ -14,7 +14,7 @@ from demo.seed import load_seed
 from proposals.models import Proposal, ProposalKind, SponsorKind, Status
 from proposals.search import refresh_view_counts
 from proposals.selectors import forget_cached
-from responses.models import Role
+from responses.models import AssignmentState, Role
 from tests.factories import AgencyFactory, CategoryFactory, SessionFactory, SponsorFactory
 from tests.public_data import attach_document, make_118, make_published
 
@@ -288,13 +288,26 @@ def test_the_cached_page_follows_reply_changes_and_unpublishing(client, session,
     assert client.get(reverse("public:proposal", args=[proposal.pk])).status_code == 404
 
 
+def confirmed(proposal, *, days_late=None):
+    """The reply's assignment as confirm_reply leaves it: 已答复 at the moment it was
+    confirmed (responses.timeliness judges by that moment), `days_late` after its deadline."""
+    assignment = proposal.reply.assignment
+    assignment.state = AssignmentState.REPLIED
+    assignment.completed_at = timezone.now()
+    if days_late is not None:
+        assignment.completed_at = timezone.make_aware(
+            dt.datetime.combine(assignment.deadline + dt.timedelta(days=days_late), dt.time(10))
+        )
+    assignment.save(update_fields=["state", "completed_at"])
+    return proposal
+
+
 def test_agency_page_shows_public_replies_and_on_time_rate(client, session, agency):
-    on_time = make_published(session=session, agency=agency, title="按期答复的提案")
-    late = make_published(
-        session=session, agency=agency, title="逾期答复的提案", reply_public=False
+    on_time = confirmed(make_published(session=session, agency=agency, title="按期答复的提案"))
+    confirmed(
+        make_published(session=session, agency=agency, title="逾期答复的提案", reply_public=False),
+        days_late=3,
     )
-    late.reply.replied_at = timezone.now() + dt.timedelta(days=200)
-    late.reply.save()
     make_published(session=session, agency=agency, title="未公开提案的答复", published=False)
     html = page(client, "public:agency", agency.pk)
     assert "按期答复的提案" in html
@@ -326,7 +339,7 @@ def test_separate_agencies_each_show_their_reply(client, session, agency, other_
 def test_a_second_reply_round_does_not_count_the_assignment_twice(client, session, agency):
     from tests.factories import ReplyFactory
 
-    proposal = make_published(session=session, agency=agency, title="重新办理过的提案")
+    proposal = confirmed(make_published(session=session, agency=agency, title="重新办理过的提案"))
     ReplyFactory(assignment=proposal.reply.assignment, round=2, summary="第二轮答复")
     listing = page(client, "public:agencies")
     row = listing.split(agency.name)[1].split("</tr>")[0]
@@ -336,11 +349,9 @@ def test_a_second_reply_round_does_not_count_the_assignment_twice(client, sessio
 def test_agencies_figures_are_cached_and_survive_a_broken_cache(
     client, session, agency, monkeypatch
 ):
-    make_published(session=session, agency=agency)
+    confirmed(make_published(session=session, agency=agency))
     assert "100%" in page(client, "public:agencies")
-    late = make_published(session=session, agency=agency)
-    late.reply.replied_at = timezone.now() + dt.timedelta(days=200)
-    late.reply.save()
+    confirmed(make_published(session=session, agency=agency), days_late=3)
     assert "100%" in page(client, "public:agencies")  # cached figures
 
     def broken(*args, **kwargs):

@@ -49,8 +49,11 @@ def test_staff_record_a_sponsors_satisfaction_on_their_behalf(staff_client, alic
     proposal = reply.assignment.proposal
     proposal.refresh_from_db()
     assert proposal.status == Status.EVALUATED
-    event = Event.objects.get(action=Action.RECORD_FEEDBACK)
-    assert (event.from_state, event.to_state) == (Status.REPLIED, Status.EVALUATED)
+    recorded = Event.objects.get(action=Action.RECORD_FEEDBACK, assignment=reply.assignment)
+    assert recorded.data["satisfaction"] == Satisfaction.BASICALLY
+    # The status moves by responses.handling, with its own event.
+    moved = Event.objects.get(action=Action.RECORD_FEEDBACK, assignment=None)
+    assert (moved.from_state, moved.to_state) == (Status.REPLIED, Status.EVALUATED)
 
 
 def test_feedback_without_a_choice_is_a_chinese_form_error(staff_client, reply, sponsor):

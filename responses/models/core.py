@@ -108,6 +108,8 @@ class AssignmentState(models.TextChoices):
     OPINION_FILED = "opinion_filed", _("已提交会办意见")
     REPLIED = "replied", _("已答复")
     REHANDLING = "rehandling", _("重新办理")
+    # Its proposal was closed or merged while it was still open (responses.handling).
+    ENDED = "ended", _("已结束")
 
 
 OPEN_STATES = frozenset(
@@ -215,11 +217,15 @@ class Assignment(models.Model):
         return self.state in OPEN_STATES
 
     def days_left(self, today=None) -> int:
-        today = today or clock.today()
-        return (self.deadline - today).days
+        """Days until its due date (responses.timeliness); negative once overdue."""
+        from responses import timeliness
+
+        return timeliness.days_left(self, today)
 
     def is_overdue(self, today=None) -> bool:
-        return self.is_open and self.days_left(today) < 0
+        from responses import timeliness
+
+        return timeliness.is_overdue(self, today)
 
 
 class RequestStatus(models.TextChoices):

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from responses import deadlines, selectors, services
+from common import clock
+from responses import deadlines, selectors, services, timeliness
 from responses.filters import OfficerAssignmentFilter
 from responses.forms import ExtensionForm, OpinionForm, ReassignmentForm, ReplyForm
 from responses.models import RenderStatus, ReplyStatus
@@ -45,11 +46,13 @@ def dashboard(request):
         request=request,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
+    today = clock.today()
     rows = [
         {
             "assignment": assignment,
-            "is_open": assignment.is_open,
+            "is_open": timeliness.owes(assignment),
+            "finished": timeliness.is_finished(assignment),
+            "due": timeliness.due_date(assignment),
             "days_left": assignment.days_left(today),
             "overdue_days": -assignment.days_left(today),
             "overdue": assignment.is_overdue(today),
@@ -70,7 +73,7 @@ def assignment_detail(request, assignment_id):
     """The proposal, the deadline and why, co-handlers, history and what can be done now."""
     detail = _own(selectors.assignment_detail, request, assignment_id)
     assignment = detail.assignment
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "officer/assignment_detail.html",
@@ -78,6 +81,8 @@ def assignment_detail(request, assignment_id):
             "detail": detail,
             "assignment": assignment,
             "proposal": assignment.proposal,
+            "owes": timeliness.owes(assignment),
+            "due": timeliness.due_date(assignment),
             "days_left": assignment.days_left(today),
             "overdue_days": -assignment.days_left(today),
             "overdue": assignment.is_overdue(today),

@@ -19,6 +19,7 @@ from proposals.selectors_staff import (
     active_agencies,
     pending_extensions,
     pending_reassignments,
+    suggested_agency,
 )
 from proposals.views.staff.access import back_to, run_or_report
 from proposals.views.staff.common import action_page, paginate, redirect_next, staff_render
@@ -184,9 +185,12 @@ def decide_reassignment_view(request, pk):
         )
 
     fallback = _detail_url(assignment.proposal_id)
+    # The agency the officer suggested, ready to confirm (an agency's name, not free text).
+    suggested = suggested_agency(item)
+    initial = {"new_agency": suggested.name} if suggested else {}
     return action_page(
         request,
-        form=ReassignmentDecisionForm(request.POST or None),
+        form=ReassignmentDecisionForm(request.POST or None, initial=initial),
         perform=perform,
         success=_("已审批%(agency)s的调整申请。") % {"agency": assignment.agency.name},
         title=_("审批调整申请"),

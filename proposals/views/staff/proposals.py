@@ -47,12 +47,18 @@ def proposal_detail(request, pk):
 
 
 def _assignment_card(assignment) -> dict:
-    """One agency's part, with the buttons that apply to it and to each of its replies."""
+    """One agency's part, with the buttons that apply to it and to each of its replies.
+    A request left pending on an assignment that has since ended waits for nothing."""
+    live = assignment.is_open
     pending = [
-        r for r in assignment.reassignmentrequest_set.all() if r.status == RequestStatus.PENDING
+        r
+        for r in assignment.reassignmentrequest_set.all()
+        if live and r.status == RequestStatus.PENDING
     ]
     extensions = [
-        r for r in assignment.extensionrequest_set.all() if r.status == RequestStatus.PENDING
+        r
+        for r in assignment.extensionrequest_set.all()
+        if live and r.status == RequestStatus.PENDING
     ]
     return {
         "assignment": assignment,

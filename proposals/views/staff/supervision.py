@@ -3,10 +3,10 @@ click that goes through the reminder machinery (responses.reminders)."""
 
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import clock
 from proposals.filters_staff import KeyProposalFilter, OverdueFilter
 from proposals.forms_staff import KeyProposalForm
 from proposals.models import Proposal
@@ -54,12 +54,13 @@ def set_key(request, pk):
 
 
 def overdue(request):
-    """逾期督办: open assignments past their deadline, longest overdue first."""
-    today = timezone.localdate()
+    """逾期督办: overdue assignments (responses.timeliness), longest overdue first; each
+    shows the due date it is judged by (a joint/assisting agency's opinion deadline)."""
+    today = clock.today()
     filterset = OverdueFilter(request.GET or None, queryset=overdue_board(today))
     page = paginate(request, filterset.qs)
     for assignment in page:
-        assignment.overdue_days = (today - assignment.deadline).days
+        assignment.overdue_days = (today - assignment.due).days
     return staff_render(
         request,
         "staff/overdue.html",
