@@ -95,6 +95,11 @@ class CommitteeRulesAdmin(StaffRoleAccess, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.pk = 1  # the one row CommitteeRules.current() reads
+        super().save_model(request, obj, form, change)
+
 
 # --- Assignment and what hangs on it ---------------------------------------------------
 
