@@ -129,7 +129,11 @@ class JointOpinionInline(WorkflowInline):
 
 class ReplyInline(WorkflowInline):
     model = Reply
-    fields = ("round", "status", "classification", "classification_label", "replied_at", "signer")
+    fields = ("round", "status", "classification_display", "replied_at", "signer")
+
+    @admin.display(description=_("办理类型"))
+    def classification_display(self, reply):
+        return reply.get_classification_display()
 
 
 class AssignmentEventInline(ProposalEventInline):
@@ -316,7 +320,7 @@ class ReplyAdmin(WorkflowRecordAdmin):
             {
                 "fields": (
                     "classification",
-                    "classification_label",
+                    "classification_scheme",
                     "replied_at",
                     "signer",
                     "contact",
@@ -333,7 +337,7 @@ class ReplyAdmin(WorkflowRecordAdmin):
         "round",
         "status",
         "classification",
-        "classification_label",
+        "classification_scheme",
         "filed_by",
         "created_at",
         "confirmed_at",
@@ -350,7 +354,7 @@ class ReplyAdmin(WorkflowRecordAdmin):
 
     @admin.display(description=_("办理类型"), ordering="classification")
     def classification_display(self, reply):
-        return reply.classification_display
+        return reply.get_classification_display()
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

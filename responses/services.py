@@ -29,6 +29,7 @@ from proposals.workflow import (
 )
 from responses import deadlines
 from responses.models import (
+    CLASSIFICATION_LABELS,
     OPINION_ROLES,
     REPLYING_ROLES,
     Agency,
@@ -567,13 +568,15 @@ def missing_opinions(assignment: Assignment) -> list[Assignment]:
     )
 
 
-def _classification_label(code: str) -> str:
-    choices = dict(CommitteeRules.current().classification_choices())
-    if code not in choices:
+def _classification_scheme(code: str) -> str:
+    """The committee's scheme, which the reply's code must belong to."""
+    scheme = CommitteeRules.current().classification_scheme
+    if code not in CLASSIFICATION_LABELS[scheme]:
         raise TransitionError(
-            _("办理类型必须是 %(codes)s 之一。"), params={"codes": "/".join(choices)}
+            _("办理类型必须是 %(codes)s 之一。"),
+            params={"codes": "/".join(CLASSIFICATION_LABELS[scheme])},
         )
-    return choices[code].split("：", 1)[1]
+    return scheme
 
 
 @transaction.atomic
@@ -612,7 +615,7 @@ def file_reply(
             _("尚未收到会办意见：%(agencies)s。请等待其提交，或联系提案委员会免于等待。"),
             params={"agencies": "、".join(a.agency.name for a in waiting)},
         )
-    label = _classification_label(classification)
+    scheme = _classification_scheme(classification)
     signer = required_text(signer, _("请填写签发人。"))
     if replied_at > clock.now() + timedelta(minutes=5):
         raise TransitionError(_("答复时间不能晚于现在。"))
@@ -621,7 +624,7 @@ def file_reply(
     round_ = current.replies.filter(status=ReplyStatus.CONFIRMED).count() + 1
     fields = {
         "classification": classification,
-        "classification_label": label,
+        "classification_scheme": scheme,
         "replied_at": replied_at,
         "signer": signer,
         "contact": (contact or "").strip(),

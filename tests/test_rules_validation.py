@@ -51,10 +51,12 @@ def test_reminder_days_that_are_not_numbers_are_refused_in_chinese(admin):
 
 
 def test_negative_or_huge_reminder_days_are_refused(admin):
-    assert "请填写以逗号分隔的天数" in save_rules(admin, reminder_days_before="7,-1").content.decode()
-    assert "提醒天数不能超过 366 天。" in save_rules(
-        admin, reminder_days_before="400"
-    ).content.decode().replace("\u00a0", " ")
+    negative = save_rules(admin, reminder_days_before="7,-1").content.decode()
+    huge = save_rules(admin, reminder_days_before="400").content.decode()
+
+    assert "请填写以逗号分隔的天数" in negative
+    assert "提醒天数不能超过 366 天。" in huge
+    assert CommitteeRules.objects.get().reminder_days_before == "30,7,1,0"
 
 
 def test_a_period_of_zero_is_refused(admin):

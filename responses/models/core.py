@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
@@ -43,6 +44,20 @@ CLASSIFICATION_LABELS = {
         "D": _("留作参考"),
     },
 }
+
+
+def classification_label(scheme: str, code: str) -> str:
+    """What a classification code means in a scheme, in the reader's language."""
+    label = CLASSIFICATION_LABELS.get(scheme, {}).get(code)
+    return str(label) if label is not None else ""
+
+
+def classification_text(scheme: str, code: str) -> str:
+    """The code and its meaning: "A：已经解决或基本解决" ("A: Resolved or largely resolved")."""
+    label = classification_label(scheme, code)
+    if not label:
+        return code
+    return gettext("%(code)s：%(label)s") % {"code": code, "label": label}
 
 
 # The days before a deadline that reminders go out: a comma-separated list of whole
@@ -166,8 +181,8 @@ class CommitteeRules(models.Model):
             raise ValidationError(errors)
 
     def classification_choices(self) -> list[tuple[str, str]]:
-        labels = CLASSIFICATION_LABELS[self.classification_scheme]
-        return [(code, f"{code}：{label}") for code, label in labels.items()]
+        scheme = self.classification_scheme
+        return [(code, classification_text(scheme, code)) for code in CLASSIFICATION_LABELS[scheme]]
 
 
 class Role(models.TextChoices):
@@ -436,8 +451,16 @@ class Reply(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT
     )
+    # The code only; its words come from the scheme in force when the reply was filed
+    # (a C means something else under A/B/C than under A/B/C/D), shown in the reader's
+    # language by get_classification_display().
     classification = models.CharField(_("办理类型"), max_length=1)
-    classification_label = models.CharField(_("办理类型说明"), max_length=32, blank=True)
+    classification_scheme = models.CharField(
+        _("答复类别方案"),
+        max_length=4,
+        choices=ClassificationScheme.choices,
+        default=ClassificationScheme.ABC,
+    )
     replied_at = models.DateTimeField(_("答复时间"))
     signer = models.CharField(_("签发人"), max_length=64)
     contact = models.CharField(_("联系人"), max_length=64, blank=True)
@@ -466,6 +489,10 @@ class Reply(models.Model):
                 condition=Q(classification__in=["A", "B", "C", "D"]),
                 name="reply_classification_code",
             ),
+            models.CheckConstraint(
+                condition=~Q(classification="D", classification_scheme="ABC"),
+                name="reply_classification_in_scheme",
+            ),
         ]
         indexes = [
             # "Latest replies" on the portal and the feed sort confirmed public replies.
@@ -487,8 +514,15 @@ class Reply(models.Model):
         return f"{self.assignment} {self.classification}"
 
     @property
+    def classification_label(self) -> str:
+        return classification_label(self.classification_scheme, self.classification)
+
+    def get_classification_display(self) -> str:
+        return classification_text(self.classification_scheme, self.classification)
+
+    @property
     def classification_display(self) -> str:
-        return f"{self.classification}：{self.classification_label}".rstrip("：")
+        return self.get_classification_display()
 
 
 class DocumentType(models.TextChoices):
