@@ -23,6 +23,7 @@ from proposals.models import (
     Status,
 )
 from proposals.workflow import state_label
+from responses import deadlines
 from responses.models import (
     OPEN_STATES,
     Agency,
@@ -139,6 +140,7 @@ def proposal_file(pk: int) -> Proposal:
                 queryset=ExtensionRequest.objects.select_related("requested_by"),
             ),
             "opinions",
+            deadlines.HISTORY,
         )
         .order_by("assigned_at", "id")
     )

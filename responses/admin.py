@@ -20,6 +20,7 @@ from responses.models import (
     Agency,
     Assignment,
     CommitteeRules,
+    DeadlineChange,
     ExtensionRequest,
     Feedback,
     JointOpinion,
@@ -136,6 +137,25 @@ class ReplyInline(WorkflowInline):
         return reply.get_classification_display()
 
 
+class DeadlineChangeInline(WorkflowInline):
+    model = DeadlineChange
+    fields = (
+        "kind",
+        "rule",
+        "start",
+        "months",
+        "previous",
+        "date",
+        "day",
+        "requested",
+        "reason",
+        "by",
+        "at",
+    )
+    show_change_link = False
+    verbose_name_plural = _("期限变动（计算说明的依据）")
+
+
 class AssignmentEventInline(ProposalEventInline):
     fk_name = "assignment"
     fields = ("created_at", "action", "from_state_label", "to_state_label", "actor", "note")
@@ -201,12 +221,17 @@ class AssignmentAdmin(WorkflowRecordAdmin):
         ExtensionRequestInline,
         JointOpinionInline,
         ReplyInline,
+        DeadlineChangeInline,
         AssignmentEventInline,
     )
 
     @admin.display(description=_("逾期"), boolean=True)
     def overdue(self, assignment):
         return assignment.is_overdue()
+
+    @admin.display(description=_("期限计算说明"))
+    def deadline_explanation(self, assignment):
+        return assignment.deadline_explanation
 
 
 class AgencyRequestAdmin(WorkflowRecordAdmin):

@@ -38,6 +38,7 @@ from accounts.models import Role as UserRole
 from accounts.models import User
 from proposals.models import ProposalKind
 from responses.calendar import WorkingCalendar
+from responses.deadlines import HISTORY
 from responses.models import (
     OPEN_STATES,
     OPINION_ROLES,
@@ -343,6 +344,7 @@ def _load(ids) -> list[Assignment]:
     return list(
         Assignment.objects.filter(pk__in=ids)
         .select_related("proposal", "agency")
+        .prefetch_related(HISTORY)  # the deadline's explanation in the notification
         .defer("proposal__body")  # long, and not needed to remind
         .order_by("pk")
     )
@@ -799,7 +801,11 @@ def overview(today: date, *, limit: int = 100) -> dict:
     finished on time (by the deadline in force when it was finished)."""
     week_end = today + timedelta(days=6 - today.weekday())
     live = _with_due(Assignment.objects.exclude(state=AssignmentState.WITHDRAWN))
-    open_ = live.filter(state__in=OPEN_STATES).select_related("proposal", "agency")
+    open_ = (
+        live.filter(state__in=OPEN_STATES)
+        .select_related("proposal", "agency")
+        .prefetch_related(HISTORY)  # each deadline's explanation
+    )
     due_this_week = list(open_.filter(due__range=(today, week_end)).order_by("due", "pk")[:limit])
     overdue = list(open_.filter(due__lt=today).order_by("due", "pk")[:limit])
     finished = Q(completed_at__isnull=False) & ~Q(state__in=OPEN_STATES)

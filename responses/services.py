@@ -36,6 +36,7 @@ from responses.models import (
     Assignment,
     AssignmentState,
     CommitteeRules,
+    DeadlineRule,
     ExtensionRequest,
     Feedback,
     JointOpinion,
@@ -134,12 +135,12 @@ def _validate_roles(roles: list[str]) -> None:
 
 
 def _new_assignment(
-    proposal, *, agency, role, assigned_at, deadline, deadline_reason, rules
+    proposal, *, agency, role, assigned_at, deadline, deadline_reason, rules, by
 ) -> Assignment:
     assigned_on = timezone.localdate(assigned_at)
     computed = deadlines.reply_deadline(assigned_on, rules)
     latest = deadlines.latest_extension(assigned_on, rules)
-    explanation = computed.explanation
+    chosen = None
     if deadline is not None and deadline != computed.date:
         if not (deadline_reason or "").strip():
             raise TransitionError(_("修改默认办理期限时请说明理由。"))
@@ -150,23 +151,23 @@ def _new_assignment(
                 _("办理期限不能晚于%(latest)s（%(rule)s）。"),
                 params={"latest": latest.date, "rule": latest.explanation},
             )
-        explanation = _("%(default)s；工作人员改为 %(date)s，理由：%(reason)s") % {
-            "default": computed.explanation,
-            "date": f"{deadline:%Y-%m-%d}",
-            "reason": deadline_reason.strip(),
-        }
+        chosen = deadlines.set_by_staff(
+            deadline, previous=computed.date, by=by, reason=deadline_reason.strip()
+        )
     assignment = Assignment.objects.create(
         proposal=proposal,
         agency=agency,
         role=role,
         assigned_at=assigned_at,
-        deadline=deadline or computed.date,
-        deadline_explanation=explanation,
+        deadline=chosen.date if chosen else computed.date,
         reassignment_deadline=deadlines.reassignment_deadline(assigned_on, rules).date,
         opinion_deadline=(
             deadlines.opinion_deadline(assigned_on, rules).date if role in OPINION_ROLES else None
         ),
     )
+    deadlines.record(assignment, computed)
+    if chosen:
+        deadlines.record(assignment, chosen)
     return assignment
 
 
@@ -211,6 +212,7 @@ def assign_proposal(
             deadline=deadline,
             deadline_reason=deadline_reason,
             rules=rules,
+            by=by,
         )
         for agency, role in agencies
     ]
@@ -229,7 +231,6 @@ def assign_proposal(
             by=by,
             assignment=assignment,
             to_state=AssignmentState.PENDING,
-            note=assignment.deadline_explanation,
             agency=assignment.agency.name,
             role=assignment.role,
             deadline=assignment.deadline,
@@ -269,6 +270,7 @@ def add_assignment(
         deadline=deadline,
         deadline_reason=deadline_reason,
         rules=CommitteeRules.current(),
+        by=by,
     )
     if role in REPLYING_ROLES and current.status == Status.REPLIED:
         # The new agency owes a reply too: the proposal is being handled again.
@@ -280,7 +282,6 @@ def add_assignment(
         by=by,
         assignment=assignment,
         to_state=AssignmentState.PENDING,
-        note=assignment.deadline_explanation,
         agency=agency.name,
         role=role,
         deadline=assignment.deadline,
@@ -309,17 +310,11 @@ def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) 
             params={"latest": latest.date, "rule": latest.explanation},
         )
     previous = current.deadline
-    explanation = _("%(old)s；%(who)s 于 %(when)s 调整为 %(date)s，理由：%(reason)s") % {
-        "old": current.deadline_explanation,
-        "who": by,
-        "when": f"{clock.today():%Y-%m-%d}",
-        "date": f"{deadline:%Y-%m-%d}",
-        "reason": reason,
-    }
-    Assignment.objects.filter(pk=assignment.pk).update(
-        deadline=deadline, deadline_explanation=explanation
+    Assignment.objects.filter(pk=assignment.pk).update(deadline=deadline)
+    assignment.deadline = deadline
+    deadlines.record(
+        assignment, deadlines.set_by_staff(deadline, previous=previous, by=by, reason=reason)
     )
-    assignment.deadline, assignment.deadline_explanation = deadline, explanation
     record_event(
         assignment.proposal,
         Action.CHANGE_DEADLINE,
@@ -412,7 +407,7 @@ def decide_reassignment(
             to=AssignmentState.WITHDRAWN,
             action=Action.DECIDE_REASSIGNMENT,
             by=by,
-            note=note or _("同意调整"),
+            note=note,
             completed_at=clock.now(),
             next_reminder_at=None,
         )
@@ -494,13 +489,12 @@ def decide_extension(
             timezone.localdate(assignment.assigned_at),
             request.requested_deadline,
             approved_by=by,
-            previous=assignment.deadline_explanation,
+            reason=request.reason,
+            previous=assignment.deadline,
         )
-        Assignment.objects.filter(pk=assignment.pk).update(
-            deadline=extended.date, deadline_explanation=extended.explanation
-        )
+        Assignment.objects.filter(pk=assignment.pk).update(deadline=extended.date)
         assignment.deadline = extended.date
-        assignment.deadline_explanation = extended.explanation
+        deadlines.record(assignment, extended)
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_at, request.decision_note = by, clock.now(), note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -874,12 +868,15 @@ def send_back_for_rehandling(
     ):
         raise TransitionError(_("只有提案人对答复不满意时才能安排重新办理。"))
     computed = deadlines.rehandling_deadline(clock.today())
-    new_deadline = deadline or computed.date
-    explanation = (
-        computed.explanation
-        if deadline is None
-        else _("重新办理：工作人员指定 %(date)s") % {"date": f"{deadline:%Y-%m-%d}"}
-    )
+    if deadline is not None:
+        computed = deadlines.set_by_staff(
+            deadline,
+            previous=assignment.deadline,
+            by=by,
+            reason=(note or "").strip(),
+            rule=DeadlineRule.REHANDLING,
+        )
+    new_deadline = computed.date
     if new_deadline <= clock.today():
         raise TransitionError(_("重新办理期限必须晚于今天。"))
     _set_state(
@@ -890,9 +887,9 @@ def send_back_for_rehandling(
         by=by,
         note=note,
         deadline=new_deadline,
-        deadline_explanation=f"{assignment.deadline_explanation}；{explanation}",
         completed_at=None,
     )
+    deadlines.record(assignment, computed)
     proposal = lock(assignment.proposal)
     if proposal.status != Status.REHANDLING:
         move_proposal(

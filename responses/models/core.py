@@ -251,8 +251,9 @@ class Assignment(models.Model):
         db_index=True,
     )
     assigned_at = models.DateTimeField(_("交办时间"), default=clock.now)
+    # How the deadline came to be is kept as data in its history (DeadlineChange rows);
+    # deadline_explanation says it in the reader's language.
     deadline = models.DateField(_("办理期限"))
-    deadline_explanation = models.TextField(_("期限计算说明"), blank=True)
     opinion_deadline = models.DateField(_("会办意见期限"), null=True, blank=True)
     reassignment_deadline = models.DateField(_("申请调整截止"), null=True, blank=True)
     opinions_waived = models.BooleanField(_("免于等待会办意见"), default=False)
@@ -304,6 +305,14 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.proposal.number} → {self.agency} ({self.get_role_display()})"
+
+    @property
+    def deadline_explanation(self) -> str:
+        """How the deadline was made, in the reader's language (prefetch
+        responses.deadlines.HISTORY when showing many)."""
+        from responses.deadlines import explain
+
+        return explain(self)
 
     @property
     def owes_reply(self) -> bool:
