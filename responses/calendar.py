@@ -51,7 +51,8 @@ def day_label(day: date, *, is_working: bool, name: str = "", holiday: str = "")
     weekend = day.weekday() >= 5
     if is_working:
         if weekend:
-            return f"{weekday_name(day)}（{name or _('调休上班')}）"
+            makeup = name or _("调休上班")
+            return f"{weekday_name(day)}（{makeup}）"
         return name
     if name:
         return name

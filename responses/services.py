@@ -221,7 +221,7 @@ def assign_proposal(
         Status.ASSIGNED,
         action=Action.ASSIGN,
         by=by,
-        agencies=[f"{a.agency.name}（{a.get_role_display()}）" for a in created],
+        agencies=[{"agency": a.agency.name, "role": a.role} for a in created],
     )
     proposal.status = current.status
     for assignment in created:

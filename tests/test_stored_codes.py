@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from common import clock
+from proposals.models import Action, Event
 from responses import services
+from responses.calendar import change_calendar_day
 from responses.models import CommitteeRules, Reply
 from tests.staff_data import assigned, replied
 
@@ -80,3 +82,39 @@ def test_the_sponsor_portal_shows_the_classification(client, dora, alice, sessio
     page = client.get(reverse("accounts:my-proposal", args=[reply.assignment.proposal_id]))
 
     assert "办理类型：B：正在解决或列入计划解决" in page.content.decode()
+
+
+# --- Events keep codes and data ----------------------------------------------------------------
+
+
+def test_events_keep_data_and_the_history_says_it(client, alice, session, sponsor, agency):
+    with clock.at(dt.datetime(2025, 6, 2, 10, tzinfo=BEIJING)):
+        assignment = assigned(alice, session, sponsor, agency)
+    proposal = assignment.proposal
+    with clock.at(dt.datetime(2025, 6, 3, 10, tzinfo=BEIJING)):
+        change_calendar_day(dt.date(2025, 9, 2), is_working_day=False, name="临时假日", by=alice)
+
+    events = {e.action: e for e in Event.objects.filter(proposal=proposal)}
+    assign, moved = events[Action.ASSIGN], events[Action.CHANGE_DEADLINE]
+    assert assign.note == "" and moved.note == ""
+    assert assign.data["agencies"] == [{"agency": agency.name, "role": "sole"}]
+    assert (moved.data["cause"], moved.data["previous"], moved.data["deadline"]) == (
+        "calendar",
+        "2025-09-02",
+        "2025-09-03",
+    )
+    client.force_login(alice)
+    page = client.get(reverse("staff:proposal-detail", args=[proposal.pk])).content.decode()
+    assert f"承办单位：{agency.name}（独办）" in page
+    assert "因工作日历调整" in page
+    assert "期限：2025-09-02 → 2025-09-03" in page
+
+
+def test_an_approved_reassignment_stores_no_words_of_ours(alice, bob, session, sponsor, agency):
+    assignment = assigned(alice, session, sponsor, agency)
+    request = services.request_reassignment(assignment, reason="不属于本单位职责", by=bob)
+
+    services.decide_reassignment(request, approve=True, by=alice)
+
+    event = Event.objects.get(assignment=assignment, action=Action.DECIDE_REASSIGNMENT)
+    assert (event.note, event.to_state) == ("", "withdrawn")

@@ -9,7 +9,8 @@ rule gets one "unknown rule" step with its current deadline, so no date is lost.
 
 The audit events written with translated sentences lose them too: an assignment's
 event kept its explanation as note, a calendar change its sentence, an approved
-reassignment the words "同意调整". Their data already holds the dates.
+reassignment the words "同意调整" (their data already holds the dates); a merge, a
+close with the merged target and a change in the admin keep their numbers as data.
 """
 
 import re
@@ -180,10 +181,10 @@ class Reader:
             g = m.groups()
             return {
                 "kind": "manual",
-                "by_id": self.who(_first(g[0], g[4])),
-                "at": _noon(_first(g[1], g[5])),
-                "date": _date(_first(g[2], g[6])),
-                "reason": _first(g[3], g[7]) or "",
+                "by_id": self.who(_first(g[0], g[3])),
+                "at": _noon(_first(g[1], g[4])),
+                "date": _date(_first(g[2], g[5])),
+                "reason": (g[6] or "").strip(),
             }
         if m := REHANDLING_SET.match(segment):
             return {"kind": "manual", "rule": "rehandling", "date": _date(m.group(1))}
@@ -250,6 +251,29 @@ def forwards(apps, schema_editor):
         note__regex=r"^(日历调整|Calendar change)"
     ):
         event.data = {**(event.data or {}), "cause": "calendar"}
+        event.note = ""
+        event.save(update_fields=["data", "note"])
+    # The proposals' services wrote their own words too: the merge target, the proposal a
+    # merged one was closed with, a change made in the admin. Now data (into, closed_with,
+    # via), said when shown.
+    said = [
+        ("merge", re.compile(r"^(?:并入第(\d+)号提案办理|Handled together with proposal No\. (\d+))$"), "into"),
+        ("close", re.compile(r"^(?:随第(\d+)号提案办结|Closed together with proposal No\. (\d+))$"), "closed_with"),
+    ]
+    for action, pattern, key in said:
+        for event in Event.objects.filter(action=action).exclude(note=""):
+            if m := pattern.match(event.note):
+                event.data = {**(event.data or {}), key: int(_first(*m.groups()))}
+                event.note = ""
+                event.save(update_fields=["data", "note"])
+    Proposal = apps.get_model("proposals", "Proposal")
+    for proposal in Proposal.objects.filter(status="merged").exclude(review_note=""):
+        if said[0][1].match(proposal.review_note):
+            Proposal.objects.filter(pk=proposal.pk).update(review_note="")
+    for event in Event.objects.filter(
+        action__in=["update", "create"], note__in=["通过数据管理修改", "Changed in data management"]
+    ):
+        event.data = {**(event.data or {}), "via": "admin"}
         event.note = ""
         event.save(update_fields=["data", "note"])
 
