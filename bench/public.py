@@ -299,7 +299,6 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
                 letter = make_text(rng, REPLY_SENTENCES, topic, rng.randint(6, 14))
                 reply = Reply(
                     assignment=assignment, classification=rng.choice("AAABBC"),
-                    classification_label="已经解决或基本解决",
                     replied_at=assignment.assigned_at + dt.timedelta(days=rng.randint(30, 110)),
                     signer="局长", contact="联系人", contact_phone="0512-00000000",
                     is_public=True, summary=summary, status="confirmed",

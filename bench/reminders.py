@@ -147,7 +147,6 @@ def grow(to: int, session, category, agencies) -> None:
                     state="accepted",
                     assigned_at=assigned_at,
                     deadline=deadline,
-                    deadline_explanation=f"交办 2025-07-10 + 3个月 = {deadline:%Y-%m-%d}",
                     next_reminder_at=datetime.combine(
                         deadline - timedelta(days=30), time(8, 30), tzinfo=BEIJING
                     ),

@@ -209,7 +209,7 @@ class ProposalAdmin(StaffRoleAccess, admin.ModelAdmin):
             Action.UPDATE if change else Action.CREATE,
             by=request.user,
             to_state="" if change else obj.status,
-            note=str(_("通过数据管理修改")),
+            via="admin",
             fields=sorted(form.changed_data),
         )
 

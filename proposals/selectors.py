@@ -23,7 +23,15 @@ from proposals import search
 from proposals.models import Category, Proposal, ProposalKind, Session, Sponsorship, Status
 from proposals.pagination import ListPaginator
 from responses import timeliness
-from responses.models import REPLYING_ROLES, Agency, Assignment, AssignmentState, Reply, Role
+from responses.models import (
+    REPLYING_ROLES,
+    Agency,
+    Assignment,
+    AssignmentState,
+    Reply,
+    Role,
+    classification_label,
+)
 
 # Only these are ever shown as a proposal's state in public (a published proposal is
 # past review); the filter offers the same list.
@@ -176,9 +184,12 @@ def export_rows(proposals, chunk_size: int | None = None):
             Reply.objects.public()
             .filter(assignment__in=[a[0] for live in assignments.values() for a in live])
             .order_by("round", "replied_at")
-            .values_list("assignment", "classification", "classification_label", "replied_at")
+            .values_list("assignment", "classification", "classification_scheme", "replied_at")
         ):
-            replies.setdefault(assignment_id, []).append(tuple(reply))
+            code, scheme, replied_at = reply
+            replies.setdefault(assignment_id, []).append(
+                (code, classification_label(scheme, code), replied_at)
+            )
         for pk, session, number, kind, title, category, status, published_at, views in chunk:
             live = sorted(assignments.get(pk, []), key=lambda a: (ROLE_ORDER.get(a[1], 9), a[0]))
             yield ExportRow(

@@ -22,7 +22,7 @@ from proposals.models import (
     Status,
 )
 from proposals.workflow import state_label
-from responses import timeliness
+from responses import deadlines, timeliness
 from responses.models import (
     OPEN_STATES,
     Agency,
@@ -142,6 +142,7 @@ def proposal_file(pk: int) -> Proposal:
                 queryset=ExtensionRequest.objects.select_related("requested_by"),
             ),
             "opinions",
+            deadlines.HISTORY,
         )
         .order_by("assigned_at", "id")
     )
@@ -273,13 +274,27 @@ _FIELD_LABELS = {
 }
 
 
+def _agency_and_role(item) -> str:
+    """{"agency": name, "role": code} in words (older events stored the words)."""
+    if isinstance(item, dict):
+        return f"{item.get('agency', '')}（{state_label(Role, item.get('role', ''))}）"
+    return str(item)
+
+
+_DEADLINE_FIELDS = {
+    "opinion_deadline": N_("会办意见期限"),
+    "reassignment_deadline": N_("申请调整截止"),
+}
+
+
 def _event_details(data: dict, *, has_agency: bool) -> list[str]:
     """The event's data in words; keys nobody knows yet are left out, not dumped."""
     details = []
     if data.get("number"):
         details.append(_("编号：%(n)s") % {"n": data["number"]})
     if data.get("agencies"):
-        details.append(_("承办单位：%(a)s") % {"a": "、".join(data["agencies"])})
+        names = "、".join(_agency_and_role(item) for item in data["agencies"])
+        details.append(_("承办单位：%(a)s") % {"a": names})
     if data.get("agency") and not has_agency:
         details.append(_("承办单位：%(a)s") % {"a": data["agency"]})
     if data.get("role"):
@@ -311,6 +326,16 @@ def _event_details(data: dict, *, has_agency: bool) -> list[str]:
             details.append(_("取消重点提案"))
     if data.get("name"):
         details.append(_("文件：%(n)s") % {"n": data["name"]})
+    if data.get("into"):
+        details.append(_("并入第%(number)s号提案办理") % {"number": data["into"]})
+    if data.get("closed_with"):
+        details.append(_("随第%(number)s号提案办结") % {"number": data["closed_with"]})
+    if data.get("via") == "admin":
+        details.append(_("通过数据管理修改"))
+    if data.get("cause") == "calendar":
+        details.append(_("因工作日历调整"))
+    if data.get("field") in _DEADLINE_FIELDS:
+        details.append(str(_(_DEADLINE_FIELDS[data["field"]])))
     return details
 
 

@@ -82,12 +82,13 @@ def _refuse(proposal: Proposal, action_label: str):
     )
 
 
-def _move(proposal, *, allowed, to, action, by, note="", **fields) -> Proposal:
-    """Lock the row, check its status, then move it and record the event. Atomic by caller."""
+def _move(proposal, *, allowed, to, action, by, note="", data=None, **fields) -> Proposal:
+    """Lock the row, check its status, then move it and record the event (with `data`).
+    Atomic by caller."""
     current = lock(proposal)
     if current.status not in allowed:
         _refuse(current, str(Action(action).label))
-    move_proposal(current, to, action=action, by=by, note=note, fields=fields)
+    move_proposal(current, to, action=action, by=by, note=note, fields=fields, **(data or {}))
     for name in ("status", "updated_at", *fields):
         setattr(proposal, name, getattr(current, name))
     return proposal
@@ -296,7 +297,7 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
             _("第%(number)s号提案状态为“%(state)s”，不能作为并案的主提案。"),
             params={"number": target.number, "state": state_label(Status, target.status)},
         )
-    note = note or _("并入第%(number)s号提案办理") % {"number": target.number}
+    note = (note or "").strip()  # the target is data (merged_into), said when shown
     _move(
         proposal,
         allowed={Status.SUBMITTED, Status.REGISTERED},
@@ -304,6 +305,7 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
         action=Action.MERGE,
         by=by,
         note=note,
+        data={"into": target.number},
         merged_into=target,
         reviewed_at=clock.now(),
         review_note=note,
@@ -396,7 +398,7 @@ def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
             by=by,
             from_state=merged.status,
             to_state=merged.status,
-            note=_("随第%(number)s号提案办结") % {"number": proposal.number},
+            closed_with=proposal.number,
         )
     proposal.merged_proposals.update(closed_at=now)
     return proposal

@@ -21,6 +21,7 @@ from responses.models import (
     Agency,
     Assignment,
     CommitteeRules,
+    DeadlineChange,
     ExtensionRequest,
     Feedback,
     JointOpinion,
@@ -96,6 +97,11 @@ class CommitteeRulesAdmin(StaffRoleAccess, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.pk = 1  # the one row CommitteeRules.current() reads
+        super().save_model(request, obj, form, change)
+
 
 # --- Assignment and what hangs on it ---------------------------------------------------
 
@@ -125,7 +131,30 @@ class JointOpinionInline(WorkflowInline):
 
 class ReplyInline(WorkflowInline):
     model = Reply
-    fields = ("round", "status", "classification", "classification_label", "replied_at", "signer")
+    fields = ("round", "status", "classification_display", "replied_at", "signer")
+
+    @admin.display(description=_("办理类型"))
+    def classification_display(self, reply):
+        return reply.get_classification_display()
+
+
+class DeadlineChangeInline(WorkflowInline):
+    model = DeadlineChange
+    fields = (
+        "kind",
+        "rule",
+        "start",
+        "months",
+        "previous",
+        "date",
+        "day",
+        "requested",
+        "reason",
+        "by",
+        "at",
+    )
+    show_change_link = False
+    verbose_name_plural = _("期限变动（计算说明的依据）")
 
 
 class AssignmentEventInline(ProposalEventInline):
@@ -191,12 +220,17 @@ class AssignmentAdmin(WorkflowRecordAdmin):
         ExtensionRequestInline,
         JointOpinionInline,
         ReplyInline,
+        DeadlineChangeInline,
         AssignmentEventInline,
     )
 
     @admin.display(description=_("逾期"), boolean=True)
     def overdue(self, assignment):
         return assignment.is_overdue()
+
+    @admin.display(description=_("期限计算说明"))
+    def deadline_explanation(self, assignment):
+        return assignment.deadline_explanation
 
 
 class AgencyRequestAdmin(WorkflowRecordAdmin):
@@ -310,7 +344,7 @@ class ReplyAdmin(WorkflowRecordAdmin):
             {
                 "fields": (
                     "classification",
-                    "classification_label",
+                    "classification_scheme",
                     "replied_at",
                     "signer",
                     "contact",
@@ -327,7 +361,7 @@ class ReplyAdmin(WorkflowRecordAdmin):
         "round",
         "status",
         "classification",
-        "classification_label",
+        "classification_scheme",
         "filed_by",
         "created_at",
         "confirmed_at",
@@ -344,7 +378,7 @@ class ReplyAdmin(WorkflowRecordAdmin):
 
     @admin.display(description=_("办理类型"), ordering="classification")
     def classification_display(self, reply):
-        return reply.classification_display
+        return reply.get_classification_display()
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -90,6 +90,8 @@ class ReminderSettingsAdmin(StaffRoleAccess, admin.ModelAdmin):
     list_display = ("__str__", "send_time", "escalate_to_staff", "notify_supervisor")
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.pk = 1  # the one row ReminderSettings.current() reads
         super().save_model(request, obj, form, change)
         if "send_time" in form.changed_data:  # every stored next point moves with it
             count = reminders.reschedule_open_assignments()

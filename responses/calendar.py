@@ -3,7 +3,9 @@
 The official holidays and 调休 make-up working days come from the pinned `chinesecalendar`
 package; `CalendarDay` rows (edited in the admin) override it day by day, e.g. to add
 next year's schedule before the package knows it. Outside the package's years and
-without overrides, only weekends are rest days, and explanations say so.
+without overrides, only weekends are rest days, and explanations say so. Days are named
+(`day_label`) when shown, in the reader's language, from the data a deadline's history
+keeps: the date, the staff's name for it, the official holiday's code.
 
 A `WorkingCalendar` is a snapshot: load it once (one query) and pass it along, so that
 computing many dates costs no further queries. `change_calendar_day` is the service that
@@ -18,25 +20,57 @@ from datetime import date, timedelta
 import chinese_calendar
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-# chinesecalendar names holidays in English; its Holiday enum carries the Chinese name.
-_HOLIDAY_NAMES = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
+# chinesecalendar names a holiday by an English value; its enum's name is the code a
+# deadline's history keeps (DeadlineChange.holiday), shown in the reader's language.
+HOLIDAY_NAMES = {
+    "new_years_day": _("元旦"),
+    "spring_festival": _("春节"),
+    "tomb_sweeping_day": _("清明"),
+    "labour_day": _("劳动节"),
+    "dragon_boat_festival": _("端午"),
+    "national_day": _("国庆节"),
+    "mid_autumn_festival": _("中秋"),
+    "anti_fascist_70th_day": _("抗战胜利70周年纪念日"),
+}
+_HOLIDAY_CODES = {holiday.value: holiday.name for holiday in chinese_calendar.Holiday}
 _OFFICIAL_YEARS = range(
     min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1
 )
+
+
+def weekday_name(day: date) -> str:
+    return str(WEEKDAYS[day.weekday()])
+
+
+def day_label(day: date, *, is_working: bool, name: str = "", holiday: str = "") -> str:
+    """How an explanation names a day, in the reader's language: "周六", "国庆节",
+    "周日（调休上班）", or the name staff gave it."""
+    weekend = day.weekday() >= 5
+    if is_working:
+        if weekend:
+            makeup = name or _("调休上班")
+            return f"{weekday_name(day)}（{makeup}）"
+        return name
+    if name:
+        return name
+    if holiday in HOLIDAY_NAMES:
+        return str(HOLIDAY_NAMES[holiday])
+    return weekday_name(day) if weekend else str(_("休息日"))
 
 
 @dataclass(frozen=True)
 class DayInfo:
     day: date
     is_working: bool
-    label: str  # how an explanation names the day: "周六", "国庆节", "周日（调休上班）"
+    name: str = ""  # the name staff gave the day (CalendarDay.name): their words
+    holiday: str = ""  # the official holiday's code (HOLIDAY_NAMES)
 
-
-def weekday_name(day: date) -> str:
-    return WEEKDAYS[day.weekday()]
+    @property
+    def label(self) -> str:
+        return day_label(self.day, is_working=self.is_working, name=self.name, holiday=self.holiday)
 
 
 class WorkingCalendar:
@@ -58,22 +92,16 @@ class WorkingCalendar:
         return year in _OFFICIAL_YEARS or year in self._override_years
 
     def info(self, day: date) -> DayInfo:
-        weekend = day.weekday() >= 5
         if day in self.overrides:
             working, name = self.overrides[day]
-            if working:
-                name = name or _("调休上班")
-                return DayInfo(day, True, f"{weekday_name(day)}（{name}）" if weekend else name)
-            return DayInfo(day, False, name or _("休息日"))
+            return DayInfo(day, working, name)
         if day.year in _OFFICIAL_YEARS:
             if day in chinese_calendar.workdays:
-                if weekend:
-                    return DayInfo(day, True, f"{weekday_name(day)}（{_('调休上班')}）")
-                return DayInfo(day, True, "")
+                return DayInfo(day, True)
             if day in chinese_calendar.holidays:
                 english = chinese_calendar.holidays[day]
-                return DayInfo(day, False, _HOLIDAY_NAMES.get(english, weekday_name(day)))
-        return DayInfo(day, not weekend, weekday_name(day) if weekend else "")
+                return DayInfo(day, False, holiday=_HOLIDAY_CODES.get(english, ""))
+        return DayInfo(day, day.weekday() < 5)
 
     def is_working_day(self, day: date) -> bool:
         return self.info(day).is_working
@@ -105,35 +133,6 @@ class WorkingCalendar:
                 notable.append(info)
         return day, notable
 
-    def shift(self, nominal: date) -> tuple[date, str]:
-        """A due date on a rest day moves to the next working day (调休 counted).
-
-        Returns the date and the explanation segment: "" when nothing needed saying,
-        "2025-06-21 周六 → 顺延至 2025-06-23", or "2025-09-28 周日（调休上班），不顺延".
-        """
-        info = self.info(nominal)
-        notes = []
-        if info.is_working:
-            due = nominal
-            if nominal.weekday() >= 5:
-                notes.append(_("%(day)s %(label)s，不顺延") % _day(info))
-        else:
-            due = self.next_working_day(nominal)
-            notes.append(
-                _("%(day)s %(label)s → 顺延至 %(due)s") % {**_day(info), "due": f"{due:%Y-%m-%d}"}
-            )
-        uncovered = sorted({y for y in range(nominal.year, due.year + 1) if not self.covers(y)})
-        if uncovered:
-            notes.append(
-                _("%(years)s 年的法定节假日尚未收录，仅按周末计算，请在“工作日历调整”中补录")
-                % {"years": "、".join(str(y) for y in uncovered)}
-            )
-        return due, "；".join(notes)
-
-
-def _day(info: DayInfo) -> dict:
-    return {"day": f"{info.day:%Y-%m-%d}", "label": info.label}
-
 
 # --- Changing the calendar -------------------------------------------------------------
 
@@ -143,7 +142,7 @@ def change_calendar_day(
     day: date, *, is_working_day: bool | None, name: str = "", note: str = "", by
 ) -> list:
     """Set (or, with is_working_day=None, remove) a staff override for one day, then move
-    the running deadlines the change affects. Returns the DeadlineChange list."""
+    the running deadlines the change affects. Returns the MovedDeadline list."""
     from responses.models import CalendarDay
 
     before = WorkingCalendar.load()

@@ -1,11 +1,18 @@
-"""Every computed date of the handling rules, each able to say which rule made it.
+"""Every computed date of the handling rules, kept as data that says which rule made it.
 
 All dates are local (Asia/Shanghai) calendar dates. The committee's periods come from
 CommitteeRules; working days follow China's official calendar with staff corrections
 (`responses.calendar`). A due date that falls on a rest day moves to the next working
-day, make-up working days (调休) count as working days, and the explanation says so:
+day, make-up working days (调休) count as working days.
+
+A deadline's history is a list of DeadlineChange rows (the rule and its start, each move
+off a rest day, each extension, each change by staff or by the calendar): data, never
+sentences. `explain` says it when it is shown, in the reader's language:
 
     交办 2025-07-01 + 3个月 = 2025-10-01；2025-10-01 国庆节 → 顺延至 2025-10-09
+
+and `recalculate_after_calendar_change` reads the same rows to move a deadline when the
+calendar changes.
 
 The same rule applies to the six-month extension limit: like 《民法典》第二百零三条 for
 legal periods, a period whose last day is a rest day ends on the next working day.
@@ -17,25 +24,50 @@ calendar (one small query).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from common import clock
-from responses.calendar import WorkingCalendar
-from responses.models import CommitteeRules
+from responses.calendar import _OFFICIAL_YEARS, WorkingCalendar, day_label
+from responses.models import (
+    SETTING_KINDS,
+    CommitteeRules,
+    DeadlineChange,
+    DeadlineChangeKind,
+    DeadlineRule,
+)
 
-SEPARATOR = "；"
+Kind = DeadlineChangeKind
+
+# Load an assignment's history with it: Assignment.objects.prefetch_related(HISTORY).
+HISTORY = Prefetch("deadline_changes", queryset=DeadlineChange.objects.select_related("by"))
+
+
+def join(*segments: str) -> str:
+    separator = pgettext("deadline explanation", "；")
+    return separator.join(segment for segment in segments if segment)
 
 
 @dataclass(frozen=True)
 class ComputedDate:
+    """A date and how it was made: the steps (unsaved DeadlineChange rows, which the
+    services store with the assignment) and, for dates that are only shown, notes. The
+    explanation is composed when read, in the language active then."""
+
     date: date
-    explanation: str
+    changes: tuple[DeadlineChange, ...] = ()
+    notes: tuple[Callable[[], str], ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        return join(*describe(self.changes), *(note() for note in self.notes))
 
 
 def _rules(rules: CommitteeRules | None) -> CommitteeRules:
@@ -52,24 +84,36 @@ def _local(day: date | datetime) -> date:
     return day
 
 
-def _join(*segments: str) -> str:
-    return SEPARATOR.join(segment for segment in segments if segment)
+def shift(nominal: date, calendar: WorkingCalendar, *, always=False):
+    """The deadline a stated date gives on `calendar` (moved off a rest day) and the
+    SHIFT step that says so: none when there is nothing to say, unless `always` (a
+    recalculation records the new state even when it is "no move")."""
+    info = calendar.info(nominal)
+    due = nominal if info.is_working else calendar.next_working_day(nominal)
+    known = all(calendar.covers(year) for year in range(nominal.year, due.year + 1))
+    if due == nominal and known and nominal.weekday() < 5 and not always:
+        return due, ()
+    step = DeadlineChange(
+        kind=Kind.SHIFT,
+        day=nominal,
+        date=due,
+        day_name=info.name,
+        holiday=info.holiday,
+        calendar_known=known,
+    )
+    return due, (step,)
 
 
-def _shifted(nominal: date, head: str, calendar: WorkingCalendar) -> ComputedDate:
-    due, note = calendar.shift(nominal)
-    return ComputedDate(due, _join(head, note))
+def _user(by):
+    """The user a step names (None for the system, or anything that is not a user)."""
+    return by if hasattr(by, "_meta") else None
 
 
-def _months_after(start: date, months: int, prefix: str, calendar: WorkingCalendar):
+def _period(rule: str, start: date, months: int, calendar: WorkingCalendar) -> ComputedDate:
     nominal = start + relativedelta(months=months)
-    head = _("%(prefix)s%(start)s + %(months)s个月 = %(nominal)s") % {
-        "prefix": prefix,
-        "start": f"{start:%Y-%m-%d}",
-        "months": months,
-        "nominal": f"{nominal:%Y-%m-%d}",
-    }
-    return _shifted(nominal, head, calendar)
+    step = DeadlineChange(kind=Kind.RULE, rule=rule, start=start, months=months, date=nominal)
+    due, moved = shift(nominal, calendar)
+    return ComputedDate(due, (step, *moved))
 
 
 def reply_deadline(
@@ -77,7 +121,7 @@ def reply_deadline(
 ) -> ComputedDate:
     """答复期限: 交办 + N months (default 3), moved off rest days."""
     months = _rules(rules).reply_months
-    return _months_after(_local(assigned_on), months, _("交办 "), _calendar(calendar))
+    return _period(DeadlineRule.REPLY, _local(assigned_on), months, _calendar(calendar))
 
 
 def latest_extension(
@@ -85,7 +129,7 @@ def latest_extension(
 ) -> ComputedDate:
     """延期上限: an extension never passes 交办 + N months (default 6)."""
     months = _rules(rules).max_months
-    return _months_after(_local(assigned_on), months, _("延期上限：交办 "), _calendar(calendar))
+    return _period(DeadlineRule.LIMIT, _local(assigned_on), months, _calendar(calendar))
 
 
 def opinion_deadline(
@@ -95,11 +139,14 @@ def opinion_deadline(
     and never later than the lead's reply deadline."""
     rules, calendar = _rules(rules), _calendar(calendar)
     start = _local(assigned_on)
-    computed = _months_after(start, rules.joint_opinion_months, _("会办意见：交办 "), calendar)
+    computed = _period(DeadlineRule.OPINION, start, rules.joint_opinion_months, calendar)
     reply = reply_deadline(start, rules, calendar=calendar)
     if computed.date > reply.date:
-        note = _("不晚于答复期限 %(date)s") % {"date": f"{reply.date:%Y-%m-%d}"}
-        return ComputedDate(reply.date, _join(computed.explanation, note))
+
+        def capped():
+            return _("不晚于答复期限 %(date)s") % {"date": f"{reply.date:%Y-%m-%d}"}
+
+        return ComputedDate(reply.date, computed.changes, (capped,))
     return computed
 
 
@@ -111,23 +158,27 @@ def reassignment_deadline(
     days = _rules(rules).reassignment_working_days
     start = _local(assigned_on)
     due, notable = _calendar(calendar).add_working_days(start, days)
-    segments = [
-        _("申请调整：交办 %(start)s 起 %(days)s 个工作日 = %(due)s")
-        % {"start": f"{start:%Y-%m-%d}", "days": days, "due": f"{due:%Y-%m-%d}"}
-    ]
     rest = [info for info in notable if not info.is_working]
-    holidays = list(dict.fromkeys(i.label for i in rest if not i.label.startswith("周")))
-    if rest:
-        segments.append(
-            _("不计休息日 %(count)s 天%(names)s")
-            % {"count": len(rest), "names": f"（含{'、'.join(holidays)}）" if holidays else ""}
-        )
     makeup = [info for info in notable if info.is_working]
-    if makeup:
-        segments.append(
-            _("调休上班日 %(days)s 计入") % {"days": "、".join(f"{i.day:%Y-%m-%d}" for i in makeup)}
-        )
-    return ComputedDate(due, _join(*segments))
+
+    def counted():
+        segments = [
+            _("申请调整：交办 %(start)s 起 %(days)s 个工作日 = %(due)s")
+            % {"start": f"{start:%Y-%m-%d}", "days": days, "due": f"{due:%Y-%m-%d}"}
+        ]
+        if rest:
+            named = list(dict.fromkeys(i.label for i in rest if i.holiday or i.name))
+            names = _("（含%(names)s）") % {"names": "、".join(named)} if named else ""
+            values = {"count": len(rest), "names": names}
+            segments.append(_("不计休息日 %(count)s 天%(names)s") % values)
+        if makeup:
+            segments.append(
+                _("调休上班日 %(days)s 计入")
+                % {"days": "、".join(f"{i.day:%Y-%m-%d}" for i in makeup)}
+            )
+        return join(*segments)
+
+    return ComputedDate(due, (), (counted,))
 
 
 def rehandling_deadline(
@@ -135,7 +186,7 @@ def rehandling_deadline(
 ) -> ComputedDate:
     """重新办理: N months (default 1) from being sent back, moved off rest days."""
     months = _rules(rules).rehandling_months
-    return _months_after(_local(started_on), months, _("重新办理："), _calendar(calendar))
+    return _period(DeadlineRule.REHANDLING, _local(started_on), months, _calendar(calendar))
 
 
 def extended_deadline(
@@ -143,104 +194,210 @@ def extended_deadline(
     requested: date,
     *,
     approved_by,
-    approved_on: date | None = None,
-    previous: str = "",
+    approved_at: datetime | None = None,
+    reason: str = "",
+    previous: date | None = None,
     rules: CommitteeRules | None = None,
     calendar=None,
 ) -> ComputedDate:
     """延期: the requested date, never past the extension limit, moved off rest days;
-    the explanation continues `previous` and names who approved the extension."""
+    the step keeps who approved it, when, why, and the date asked for."""
     calendar = _calendar(calendar)
-    approved_on = approved_on or clock.today()
+    rules = _rules(rules)
     latest = latest_extension(assigned_on, rules, calendar=calendar)
-    who = {"who": approved_by, "when": f"{approved_on:%Y-%m-%d}"}
+    step = DeadlineChange(
+        kind=Kind.EXTENSION,
+        requested=requested,
+        previous=previous,
+        reason=reason,
+        by=_user(approved_by),
+        at=approved_at or clock.now(),
+    )
     if requested > latest.date:
-        head = _(
-            "申请延至 %(requested)s，超过延期上限（交办 %(start)s + %(months)s个月），"
-            "按上限 %(date)s（%(who)s 于 %(when)s 批准）"
-        ) % {
-            **who,
-            "requested": f"{requested:%Y-%m-%d}",
-            "start": f"{_local(assigned_on):%Y-%m-%d}",
-            "months": _rules(rules).max_months,
-            "date": f"{latest.date:%Y-%m-%d}",
+        step.date, step.start, step.months = latest.date, _local(assigned_on), rules.max_months
+        return ComputedDate(latest.date, (step,))
+    step.date = requested
+    due, moved = shift(requested, calendar)
+    return ComputedDate(due, (step, *moved))
+
+
+def set_by_staff(
+    deadline: date, *, previous: date | None, by, reason: str = "", rule: str = ""
+) -> ComputedDate:
+    """A date staff chose (with their reason): kept as they set it, rest day or not."""
+    step = DeadlineChange(
+        kind=Kind.MANUAL,
+        rule=rule,
+        previous=previous,
+        date=deadline,
+        reason=reason,
+        by=_user(by),
+    )
+    return ComputedDate(deadline, (step,))
+
+
+def record(assignment, computed: ComputedDate) -> None:
+    """Store the steps of `computed` as the assignment's newest deadline history."""
+    names = [f.attname for f in DeadlineChange._meta.concrete_fields if not f.primary_key]
+    rows = []
+    for step in computed.changes:
+        row = DeadlineChange(**{name: getattr(step, name) for name in names})
+        row.assignment = assignment
+        rows.append(row)
+    DeadlineChange.objects.bulk_create(rows)
+    getattr(assignment, "_prefetched_objects_cache", {}).pop("deadline_changes", None)
+
+
+# --- Saying it -------------------------------------------------------------------------------
+
+
+def history(assignment) -> list[DeadlineChange]:
+    """The assignment's deadline history, oldest first (prefetched with HISTORY or read)."""
+    if "deadline_changes" in getattr(assignment, "_prefetched_objects_cache", {}):
+        return list(assignment.deadline_changes.all())
+    if assignment.pk is None:
+        return []
+    return list(assignment.deadline_changes.select_related("by"))
+
+
+def explain(assignment) -> str:
+    """How the assignment's deadline came to be, in the reader's language."""
+    return join(*describe(history(assignment)))
+
+
+def describe(changes: Iterable[DeadlineChange]) -> list[str]:
+    """A sentence per step. A move off a rest day that a later calendar change replaced
+    (before the next stated date) is left out: the calendar-change step says it."""
+    changes = list(changes)
+    sentences = []
+    for i, change in enumerate(changes):
+        if change.kind == Kind.SHIFT and _replaced(changes[i + 1 :]):
+            continue
+        sentences.append(_sentence(change))
+    return [sentence for sentence in sentences if sentence]
+
+
+def _replaced(later: list[DeadlineChange]) -> bool:
+    for change in later:
+        if change.kind in SETTING_KINDS:
+            return False
+        if change.kind == Kind.SHIFT:
+            return True
+    return False
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%Y-%m-%d}" if value else "?"
+
+
+def _who_when(change: DeadlineChange) -> dict:
+    who = str(change.by) if change.by_id or change.by else _("工作人员")
+    when = _day(timezone.localdate(change.at)) if change.at else "?"
+    return {"who": who, "when": when}
+
+
+_PREFIXES = {
+    DeadlineRule.REPLY: lambda: _("交办 "),
+    DeadlineRule.REHANDLING: lambda: _("重新办理："),
+    DeadlineRule.OPINION: lambda: _("会办意见：交办 "),
+    DeadlineRule.LIMIT: lambda: _("延期上限：交办 "),
+}
+
+
+def _sentence(change: DeadlineChange) -> str:
+    if change.kind == Kind.RULE:
+        if change.rule not in _PREFIXES or change.start is None:
+            return _("期限 %(date)s（计算依据不详）") % {"date": _day(change.date)}
+        return _("%(prefix)s%(start)s + %(months)s个月 = %(nominal)s") % {
+            "prefix": _PREFIXES[change.rule](),
+            "start": _day(change.start),
+            "months": change.months,
+            "nominal": _day(change.date),
         }
-        return ComputedDate(latest.date, _join(previous, head))
-    head = _("延期至 %(date)s（%(who)s 于 %(when)s 批准）") % {
-        **who,
-        "date": f"{requested:%Y-%m-%d}",
-    }
-    computed = _shifted(requested, head, calendar)
-    return ComputedDate(computed.date, _join(previous, computed.explanation))
+    if change.kind == Kind.SHIFT:
+        return _shift_sentence(change)
+    if change.kind == Kind.EXTENSION:
+        if change.requested and change.start and change.requested > change.date:
+            return _(
+                "申请延至 %(requested)s，超过延期上限（交办 %(start)s + %(months)s个月），"
+                "按上限 %(date)s（%(who)s 于 %(when)s 批准）"
+            ) % {
+                **_who_when(change),
+                "requested": _day(change.requested),
+                "start": _day(change.start),
+                "months": change.months,
+                "date": _day(change.date),
+            }
+        return _("延期至 %(date)s（%(who)s 于 %(when)s 批准）") % {
+            **_who_when(change),
+            "date": _day(change.date),
+        }
+    if change.kind == Kind.MANUAL:
+        values = {**_who_when(change), "date": _day(change.date), "reason": change.reason}
+        if change.rule == DeadlineRule.REHANDLING:
+            return _("重新办理：%(who)s 于 %(when)s 指定 %(date)s") % values
+        if change.reason:
+            return _("%(who)s 于 %(when)s 调整为 %(date)s，理由：%(reason)s") % values
+        return _("%(who)s 于 %(when)s 调整为 %(date)s") % values
+    if change.kind == Kind.CALENDAR:
+        return _("日历调整（%(who)s %(when)s）：%(old)s → %(new)s") % {
+            **_who_when(change),
+            "old": _day(change.previous),
+            "new": _day(change.date),
+        }
+    return ""
+
+
+def _shift_sentence(change: DeadlineChange) -> str:
+    day, due = change.day or change.date, change.date
+    label = day_label(day, is_working=day == due, name=change.day_name, holiday=change.holiday)
+    notes = []
+    values = {"day": _day(day), "label": label, "due": _day(due)}
+    if day != due:
+        notes.append(_("%(day)s %(label)s → 顺延至 %(due)s") % values)
+    elif day.weekday() >= 5:
+        notes.append(_("%(day)s %(label)s，不顺延") % values)
+    if not change.calendar_known:
+        years = [y for y in range(day.year, due.year + 1) if y not in _OFFICIAL_YEARS]
+        notes.append(
+            _("%(years)s 年的法定节假日尚未收录，仅按周末计算，请在“工作日历调整”中补录")
+            % {"years": "、".join(str(y) for y in years or [day.year])}
+        )
+    return join(*notes)
 
 
 # --- Recomputing after a calendar change ---------------------------------------------------
 
-# The phrases that state a deadline's date before any move off a rest day: this module's
-# "= date", and the services' extension, override and hand-set phrases.
-_NOMINAL = re.compile(r"(?:= |延期至 |改为 |调整为 |指定 |按上限 )(\d{4}-\d{2}-\d{2})")
-_SPLIT = re.compile(r"；|; ")
 
-
-def _is_calendar_note(segment: str) -> bool:
-    return "顺延" in segment or "尚未收录" in segment
-
-
-def _is_recalculation_note(segment: str) -> bool:
-    return segment.startswith("日历调整")
-
-
-def nominal_date(explanation: str) -> date | None:
-    """The date a deadline's explanation last set, before any move off a rest day."""
+def stated_date(changes: Iterable[DeadlineChange]) -> date | None:
+    """The date the deadline's latest rule, extension or change by staff stated, before
+    any move off a rest day: what a changed calendar moves again."""
     found = None
-    for segment in _SPLIT.split(explanation or ""):
-        if _is_calendar_note(segment) or _is_recalculation_note(segment):
-            continue
-        matches = _NOMINAL.findall(segment)
-        if matches:
-            found = date.fromisoformat(matches[-1])
+    for change in changes:
+        if change.kind in SETTING_KINDS:
+            found = change.date
     return found
 
 
-def reshift(explanation: str, calendar: WorkingCalendar) -> ComputedDate | None:
-    """The deadline an explanation describes, re-moved off rest days on `calendar`.
-
-    None when the explanation states no date this module can read (then the deadline is
-    left as it is)."""
-    nominal = nominal_date(explanation)
-    if nominal is None:
-        return None
-    segments = _SPLIT.split(explanation)
-    last = max(
-        i
-        for i, segment in enumerate(segments)
-        if _NOMINAL.search(segment)
-        and not _is_calendar_note(segment)
-        and not _is_recalculation_note(segment)
-    )
-    kept = segments[: last + 1] + [s for s in segments[last + 1 :] if not _is_calendar_note(s)]
-    due, note = calendar.shift(nominal)
-    return ComputedDate(due, _join(*kept, note))
-
-
 @dataclass(frozen=True)
-class DeadlineChange:
+class MovedDeadline:
     assignment_id: int
     field: str  # deadline / opinion_deadline / reassignment_deadline
     old: date
     new: date
-    explanation: str
 
 
 def recalculate_after_calendar_change(
     changed_days: list[date], *, before: WorkingCalendar, after: WorkingCalendar, by
-) -> list[DeadlineChange]:
+) -> list[MovedDeadline]:
     """Move the running deadlines of open assignments that a calendar change affects.
 
     A date moves only if it is what the calendar rule made of its stated date on the old
     calendar (a date staff set deliberately on a rest day stays). Only deadlines still
-    running (today or later) move; each move is explained on the assignment
-    ("日历调整（…）：old → new"), recorded as an event, and reminders are rescheduled.
+    running (today or later) move; each move is kept in the deadline's history (the new
+    move off a rest day and who changed the calendar), recorded as an event, and
+    reminders are rescheduled. The history is read as data: the language it was shown in
+    when the dates were set plays no part.
     """
     from django.db.models import Q
 
@@ -251,7 +408,7 @@ def recalculate_after_calendar_change(
 
     if not changed_days:
         return []
-    today = timezone.localdate()
+    today = clock.today()
     first, last = min(changed_days), max(changed_days)
     # A rest-day run is at most a few weeks long, so a changed day can only move dates
     # that fall on it or soon after it; a wide margin keeps this a small indexed query.
@@ -266,34 +423,31 @@ def recalculate_after_calendar_change(
             | Q(reassignment_deadline__gte=since, reassignment_deadline__lte=last + margin)
         )
         .select_related("proposal", "agency")
+        .prefetch_related(HISTORY)
         .order_by("pk")
     )
-    note_head = _("日历调整（%(who)s %(when)s）") % {"who": by, "when": f"{today:%Y-%m-%d}"}
-    changes: list[DeadlineChange] = []
+    moved: list[MovedDeadline] = []
     for assignment in candidates:
         assigned_on = timezone.localdate(assignment.assigned_at)
         updates: dict = {}
-        made: list[DeadlineChange] = []
+        made: list[MovedDeadline] = []
 
-        old_rule = reshift(assignment.deadline_explanation, before)
-        new_rule = reshift(assignment.deadline_explanation, after)
-        if (
-            old_rule
-            and new_rule
-            and assignment.deadline >= today
-            and old_rule.date == assignment.deadline
-            and new_rule.date != assignment.deadline
-        ):
-            explanation = _join(
-                new_rule.explanation,
-                f"{note_head}：{assignment.deadline:%Y-%m-%d} → {new_rule.date:%Y-%m-%d}",
-            )
-            updates.update(deadline=new_rule.date, deadline_explanation=explanation)
-            made.append(
-                DeadlineChange(
-                    assignment.pk, "deadline", assignment.deadline, new_rule.date, explanation
+        nominal = stated_date(assignment.deadline_changes.all())
+        if nominal is not None and assignment.deadline >= today:
+            new_date, steps = shift(nominal, after, always=True)
+            if (
+                before.next_working_day(nominal) == assignment.deadline
+                and new_date != assignment.deadline
+            ):
+                calendar_step = DeadlineChange(
+                    kind=Kind.CALENDAR,
+                    previous=assignment.deadline,
+                    date=new_date,
+                    by=_user(by),
                 )
-            )
+                record(assignment, ComputedDate(new_date, (*steps, calendar_step)))
+                updates["deadline"] = new_date
+                made.append(MovedDeadline(assignment.pk, "deadline", assignment.deadline, new_date))
 
         for field, compute in (
             ("opinion_deadline", opinion_deadline),
@@ -308,9 +462,7 @@ def recalculate_after_calendar_change(
             new = compute(assigned_on, rules, calendar=after)
             if old.date == current and new.date != current:
                 updates[field] = new.date
-                made.append(
-                    DeadlineChange(assignment.pk, field, current, new.date, new.explanation)
-                )
+                made.append(MovedDeadline(assignment.pk, field, current, new.date))
 
         if not updates:
             continue
@@ -323,11 +475,12 @@ def recalculate_after_calendar_change(
                 Action.CHANGE_DEADLINE,
                 by=by,
                 assignment=assignment,
-                note=f"{note_head}：{change.explanation}",
+                cause="calendar",
+                days=sorted(changed_days),
                 field=change.field,
                 previous=change.old,
                 deadline=change.new,
             )
         schedule_next_reminder(assignment)
-        changes.extend(made)
-    return changes
+        moved.extend(made)
+    return moved

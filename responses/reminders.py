@@ -39,6 +39,7 @@ from accounts.models import User
 from proposals.models import ProposalKind
 from responses import timeliness
 from responses.calendar import WorkingCalendar
+from responses.deadlines import HISTORY
 from responses.models import (
     OPEN_STATES,
     OPINION_ROLES,
@@ -345,6 +346,7 @@ def _load(ids) -> list[Assignment]:
     return list(
         Assignment.objects.filter(pk__in=ids)
         .select_related("proposal", "agency")
+        .prefetch_related(HISTORY)  # the deadline's explanation in the notification
         .defer("proposal__body")  # long, and not needed to remind
         .order_by("pk")
     )
@@ -796,8 +798,10 @@ def overview(today: date, *, limit: int = 100) -> dict:
     rate — all as responses.timeliness defines them (joint and assisting agencies by
     their opinion deadline; the rate over everything that has fallen due)."""
     week_end = today + timedelta(days=6 - today.weekday())
-    owing = timeliness.with_due(Assignment.objects.filter(timeliness.owes_q())).select_related(
-        "proposal", "agency"
+    owing = (
+        timeliness.with_due(Assignment.objects.filter(timeliness.owes_q()))
+        .select_related("proposal", "agency")
+        .prefetch_related(HISTORY)  # each deadline's explanation
     )
     this_week = timeliness.due_between_q(today, week_end)
     due_this_week = list(owing.filter(this_week).order_by("due", "pk")[:limit])

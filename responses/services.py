@@ -30,6 +30,7 @@ from proposals.workflow import (
 )
 from responses import deadlines, handling
 from responses.models import (
+    CLASSIFICATION_LABELS,
     OPEN_STATES,
     OPINION_ROLES,
     REPLYING_ROLES,
@@ -37,6 +38,7 @@ from responses.models import (
     Assignment,
     AssignmentState,
     CommitteeRules,
+    DeadlineRule,
     ExtensionRequest,
     Feedback,
     JointOpinion,
@@ -135,12 +137,12 @@ def _validate_roles(roles: list[str]) -> None:
 
 
 def _new_assignment(
-    proposal, *, agency, role, assigned_at, deadline, deadline_reason, rules
+    proposal, *, agency, role, assigned_at, deadline, deadline_reason, rules, by
 ) -> Assignment:
     assigned_on = timezone.localdate(assigned_at)
     computed = deadlines.reply_deadline(assigned_on, rules)
     latest = deadlines.latest_extension(assigned_on, rules)
-    explanation = computed.explanation
+    chosen = None
     if deadline is not None and deadline != computed.date:
         if not (deadline_reason or "").strip():
             raise TransitionError(_("修改默认办理期限时请说明理由。"))
@@ -151,23 +153,23 @@ def _new_assignment(
                 _("办理期限不能晚于%(latest)s（%(rule)s）。"),
                 params={"latest": latest.date, "rule": latest.explanation},
             )
-        explanation = _("%(default)s；工作人员改为 %(date)s，理由：%(reason)s") % {
-            "default": computed.explanation,
-            "date": f"{deadline:%Y-%m-%d}",
-            "reason": deadline_reason.strip(),
-        }
+        chosen = deadlines.set_by_staff(
+            deadline, previous=computed.date, by=by, reason=deadline_reason.strip()
+        )
     assignment = Assignment.objects.create(
         proposal=proposal,
         agency=agency,
         role=role,
         assigned_at=assigned_at,
-        deadline=deadline or computed.date,
-        deadline_explanation=explanation,
+        deadline=chosen.date if chosen else computed.date,
         reassignment_deadline=deadlines.reassignment_deadline(assigned_on, rules).date,
         opinion_deadline=(
             deadlines.opinion_deadline(assigned_on, rules).date if role in OPINION_ROLES else None
         ),
     )
+    deadlines.record(assignment, computed)
+    if chosen:
+        deadlines.record(assignment, chosen)
     return assignment
 
 
@@ -218,6 +220,7 @@ def assign_proposal(
             deadline=deadline,
             deadline_reason=deadline_reason,
             rules=rules,
+            by=by,
         )
         for agency, role in agencies
     ]
@@ -225,7 +228,7 @@ def assign_proposal(
         proposal,
         by=by,
         action=Action.ASSIGN,
-        agencies=[f"{a.agency.name}（{a.get_role_display()}）" for a in created],
+        agencies=[{"agency": a.agency.name, "role": a.role} for a in created],
     )
     for assignment in created:
         record_event(
@@ -234,7 +237,6 @@ def assign_proposal(
             by=by,
             assignment=assignment,
             to_state=AssignmentState.PENDING,
-            note=assignment.deadline_explanation,
             agency=assignment.agency.name,
             role=assignment.role,
             deadline=assignment.deadline,
@@ -274,6 +276,7 @@ def add_assignment(
         deadline=deadline,
         deadline_reason=deadline_reason,
         rules=CommitteeRules.current(),
+        by=by,
     )
     # A new agency that owes a reply takes a replied proposal back to 办理中.
     handling.refresh_status(proposal, by=by, action=Action.ASSIGN, agency=agency.name)
@@ -283,7 +286,6 @@ def add_assignment(
         by=by,
         assignment=assignment,
         to_state=AssignmentState.PENDING,
-        note=assignment.deadline_explanation,
         agency=agency.name,
         role=role,
         deadline=assignment.deadline,
@@ -312,17 +314,11 @@ def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) 
             params={"latest": latest.date, "rule": latest.explanation},
         )
     previous = current.deadline
-    explanation = _("%(old)s；%(who)s 于 %(when)s 调整为 %(date)s，理由：%(reason)s") % {
-        "old": current.deadline_explanation,
-        "who": by,
-        "when": f"{clock.today():%Y-%m-%d}",
-        "date": f"{deadline:%Y-%m-%d}",
-        "reason": reason,
-    }
-    Assignment.objects.filter(pk=assignment.pk).update(
-        deadline=deadline, deadline_explanation=explanation
+    Assignment.objects.filter(pk=assignment.pk).update(deadline=deadline)
+    assignment.deadline = deadline
+    deadlines.record(
+        assignment, deadlines.set_by_staff(deadline, previous=previous, by=by, reason=reason)
     )
-    assignment.deadline, assignment.deadline_explanation = deadline, explanation
     record_event(
         assignment.proposal,
         Action.CHANGE_DEADLINE,
@@ -423,7 +419,7 @@ def decide_reassignment(
             to=AssignmentState.WITHDRAWN,
             action=Action.DECIDE_REASSIGNMENT,
             by=by,
-            note=note or _("同意调整"),
+            note=note,
             completed_at=clock.now(),
             next_reminder_at=None,
         )
@@ -509,13 +505,12 @@ def decide_extension(
             timezone.localdate(assignment.assigned_at),
             request.requested_deadline,
             approved_by=by,
-            previous=assignment.deadline_explanation,
+            reason=request.reason,
+            previous=assignment.deadline,
         )
-        Assignment.objects.filter(pk=assignment.pk).update(
-            deadline=extended.date, deadline_explanation=extended.explanation
-        )
+        Assignment.objects.filter(pk=assignment.pk).update(deadline=extended.date)
         assignment.deadline = extended.date
-        assignment.deadline_explanation = extended.explanation
+        deadlines.record(assignment, extended)
     request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
     request.decided_by, request.decided_at, request.decision_note = by, clock.now(), note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -600,13 +595,15 @@ def missing_opinions(assignment: Assignment) -> list[Assignment]:
     )
 
 
-def _classification_label(code: str) -> str:
-    choices = dict(CommitteeRules.current().classification_choices())
-    if code not in choices:
+def _classification_scheme(code: str) -> str:
+    """The committee's scheme, which the reply's code must belong to."""
+    scheme = CommitteeRules.current().classification_scheme
+    if code not in CLASSIFICATION_LABELS[scheme]:
         raise TransitionError(
-            _("办理类型必须是 %(codes)s 之一。"), params={"codes": "/".join(choices)}
+            _("办理类型必须是 %(codes)s 之一。"),
+            params={"codes": "/".join(CLASSIFICATION_LABELS[scheme])},
         )
-    return choices[code].split("：", 1)[1]
+    return scheme
 
 
 @transaction.atomic
@@ -645,7 +642,7 @@ def file_reply(
             _("尚未收到会办意见：%(agencies)s。请等待其提交，或联系提案委员会免于等待。"),
             params={"agencies": "、".join(a.agency.name for a in waiting)},
         )
-    label = _classification_label(classification)
+    scheme = _classification_scheme(classification)
     signer = required_text(signer, _("请填写签发人。"))
     if replied_at > clock.now() + timedelta(minutes=5):
         raise TransitionError(_("答复时间不能晚于现在。"))
@@ -654,7 +651,7 @@ def file_reply(
     round_ = current.replies.filter(status=ReplyStatus.CONFIRMED).count() + 1
     fields = {
         "classification": classification,
-        "classification_label": label,
+        "classification_scheme": scheme,
         "replied_at": replied_at,
         "signer": signer,
         "contact": (contact or "").strip(),
@@ -881,12 +878,15 @@ def send_back_for_rehandling(
     ):
         raise TransitionError(_("只有提案人对答复不满意时才能安排重新办理。"))
     computed = deadlines.rehandling_deadline(clock.today())
-    new_deadline = deadline or computed.date
-    explanation = (
-        computed.explanation
-        if deadline is None
-        else _("重新办理：工作人员指定 %(date)s") % {"date": f"{deadline:%Y-%m-%d}"}
-    )
+    if deadline is not None:
+        computed = deadlines.set_by_staff(
+            deadline,
+            previous=assignment.deadline,
+            by=by,
+            reason=(note or "").strip(),
+            rule=DeadlineRule.REHANDLING,
+        )
+    new_deadline = computed.date
     if new_deadline <= clock.today():
         raise TransitionError(_("重新办理期限必须晚于今天。"))
     _set_state(
@@ -897,9 +897,9 @@ def send_back_for_rehandling(
         by=by,
         note=note,
         deadline=new_deadline,
-        deadline_explanation=f"{assignment.deadline_explanation}；{explanation}",
         completed_at=None,
     )
+    deadlines.record(assignment, computed)
     handling.refresh_status(
         assignment.proposal, by=by, action=Action.SEND_BACK, note=note, reopen=True
     )

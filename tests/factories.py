@@ -100,7 +100,6 @@ class ReplyFactory(factory.django.DjangoModelFactory):
 
     assignment = factory.SubFactory(AssignmentFactory)
     classification = "A"
-    classification_label = "已经解决或基本解决"
     replied_at = factory.LazyFunction(timezone.now)
     signer = "张局长"
     status = ReplyStatus.CONFIRMED

@@ -15,6 +15,9 @@ from pypdf import PdfWriter
 from proposals.models import Status
 from responses.models import (
     AssignmentState,
+    DeadlineChange,
+    DeadlineChangeKind,
+    DeadlineRule,
     JointOpinion,
     RenderStatus,
     ReplyDocument,
@@ -47,14 +50,11 @@ def make_assignment(
     assigned_on = timezone.localdate(assigned_at)
     deadline = deadline or assigned_on + dt.timedelta(days=91)
     fields.setdefault("reassignment_deadline", assigned_on + dt.timedelta(days=14))
-    fields.setdefault(
-        "deadline_explanation", f"交办 {assigned_on:%Y-%m-%d} + 3个月 = {deadline:%Y-%m-%d}"
-    )
     if state != AssignmentState.PENDING:
         fields.setdefault("accepted_at", assigned_at)
     if proposal is None:
         proposal = ProposalFactory(status=Status.ASSIGNED)
-    return AssignmentFactory(
+    assignment = AssignmentFactory(
         proposal=proposal,
         agency=agency,
         role=role,
@@ -63,6 +63,15 @@ def make_assignment(
         deadline=deadline,
         **fields,
     )
+    DeadlineChange.objects.create(
+        assignment=assignment,
+        kind=DeadlineChangeKind.RULE,
+        rule=DeadlineRule.REPLY,
+        start=assigned_on,
+        months=3,
+        date=deadline,
+    )
+    return assignment
 
 
 def make_draft_reply(assignment, **fields):

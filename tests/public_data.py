@@ -124,7 +124,6 @@ def make_118(*, session, sponsor, agency, assisting_agency=None):
         AssignmentFactory(proposal=proposal, agency=assisting_agency, role=AssignmentRole.ASSISTING)
     reply = proposal.reply
     reply.replied_at = seed.replied_at
-    reply.classification_label = "已经解决"
     reply.save()
     proposal.document = attach_document(
         reply, name=seed.attachment_name, text="关于118号提案的答复"

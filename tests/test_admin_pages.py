@@ -91,7 +91,7 @@ def world():
     PublicPage.objects.create(
         proposal=proposal, language="zh-hans", version=timezone.now(), release="r", html="<p>"
     )
-    CommitteeRules.current()
+    CommitteeRules.objects.get_or_create(pk=1)
     Group.objects.create(name=f"组{n}")
     _reminder_rows(n, assignment, officer)
     _axes_rows(n)
@@ -110,7 +110,7 @@ def _reminder_rows(n, assignment, officer):
     CalendarDay.objects.create(
         date=dt.date(2030, 1, 1) + dt.timedelta(days=n), is_working_day=False, name="假日"
     )
-    ReminderSettings.current()
+    ReminderSettings.objects.get_or_create(pk=1)
     reminder = Reminder.objects.create(
         assignment=assignment,
         kind="before",

@@ -35,12 +35,12 @@ def assigned(agency, on: dt.date, role=AssignmentRole.LEAD, state=AssignmentStat
             state=state,
             assigned_at=assigned_at,
             deadline=reply.date,
-            deadline_explanation=reply.explanation,
             reassignment_deadline=deadlines.reassignment_deadline(on).date,
             opinion_deadline=(
                 deadlines.opinion_deadline(on).date if role == AssignmentRole.JOINT else None
             ),
         )
+        deadlines.record(assignment, reply)
         reminders.schedule_next_reminder(assignment)
     return assignment
 
@@ -106,8 +106,13 @@ def test_finished_work_and_past_deadlines_do_not_move(agency, alice):
 def test_a_date_staff_chose_for_a_rest_day_stays_where_they_put_it(agency, alice):
     chosen = assigned(agency, D(2025, 3, 20))
     chosen.deadline = D(2025, 6, 21)  # a Saturday, set deliberately
-    chosen.deadline_explanation += "；工作人员改为 2025-06-21，理由：周末现场办公"
     chosen.save()
+    deadlines.record(
+        chosen,
+        deadlines.set_by_staff(
+            D(2025, 6, 21), previous=D(2025, 6, 20), by=alice, reason="周末现场办公"
+        ),
+    )
 
     change_calendar_day(D(2025, 6, 21), is_working_day=False, name="端午调休", by=alice)
 

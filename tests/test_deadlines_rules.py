@@ -5,14 +5,18 @@ and 2025-10-11 (Saturday) worked (调休).
 """
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from accounts.models import User
 from responses import deadlines
 from responses.calendar import WorkingCalendar
-from responses.models import CalendarDay, CommitteeRules
+from responses.models import CalendarDay, CommitteeRules, DeadlineChangeKind, DeadlineRule
 
 D = dt.date
+JUNE_10 = dt.datetime(2025, 6, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+WANG = User(username="wang", display_name="王工作人员")  # unsaved: named, not stored
 
 
 @pytest.fixture
@@ -120,18 +124,31 @@ def test_an_extension_names_who_approved_it_and_moves_off_a_rest_day(rules, offi
     extended = deadlines.extended_deadline(
         D(2025, 3, 20),
         D(2025, 8, 23),
-        approved_by="王工作人员",
-        approved_on=D(2025, 6, 10),
-        previous=base.explanation,
+        approved_by=WANG,
+        approved_at=JUNE_10,
+        reason="需协调多部门",
+        previous=base.date,
         rules=rules,
         calendar=official,
     )
 
     assert extended.date == D(2025, 8, 25)
     assert extended.explanation == (
+        "延期至 2025-08-23（王工作人员 于 2025-06-10 批准）；2025-08-23 周六 → 顺延至 2025-08-25"
+    )
+    assert deadlines.join(*deadlines.describe(base.changes + extended.changes)) == (
         "交办 2025-03-20 + 3个月 = 2025-06-20；"
         "延期至 2025-08-23（王工作人员 于 2025-06-10 批准）；"
         "2025-08-23 周六 → 顺延至 2025-08-25"
+    )
+    step = extended.changes[0]
+    assert (step.kind, step.requested, step.date, step.previous, step.reason, step.by) == (
+        DeadlineChangeKind.EXTENSION,
+        D(2025, 8, 23),
+        D(2025, 8, 23),
+        D(2025, 6, 20),
+        "需协调多部门",
+        WANG,
     )
 
 
@@ -139,8 +156,8 @@ def test_an_extension_never_passes_six_months_from_assignment(rules, official):
     extended = deadlines.extended_deadline(
         D(2025, 3, 20),
         D(2025, 12, 31),
-        approved_by="王工作人员",
-        approved_on=D(2025, 6, 10),
+        approved_by=WANG,
+        approved_at=JUNE_10,
         rules=rules,
         calendar=official,
     )
@@ -178,12 +195,36 @@ def test_the_calendar_loads_staff_corrections_from_the_database(db, rules):
     assert "2025-06-20 临时停工 → 顺延至 2025-06-23" in computed.explanation
 
 
-def test_the_stated_date_is_read_back_from_every_kind_of_explanation():
-    moved = "交办 2025-07-01 + 3个月 = 2025-10-01；2025-10-01 国庆节 → 顺延至 2025-10-09"
-    extended = "交办 2025-03-20 + 3个月 = 2025-06-20；延期至 2025-08-20（王 于 2025-06-10 批准）"
-    overridden = "交办 2025-03-20 + 3个月 = 2025-06-20；工作人员改为 2025-05-06，理由：两会前"
+def test_the_stated_date_is_the_latest_rule_extension_or_change_by_staff(rules, official):
+    base = deadlines.reply_deadline(D(2025, 7, 1), rules, calendar=official)
+    extended = deadlines.extended_deadline(
+        D(2025, 7, 1), D(2025, 11, 15), approved_by=WANG, rules=rules, calendar=official
+    )
+    chosen = deadlines.set_by_staff(D(2025, 11, 20), previous=D(2025, 11, 17), by=WANG)
 
-    assert deadlines.nominal_date(moved) == D(2025, 10, 1)
-    assert deadlines.nominal_date(extended) == D(2025, 8, 20)
-    assert deadlines.nominal_date(overridden) == D(2025, 5, 6)
-    assert deadlines.nominal_date("由工作人员商定") is None
+    assert base.date == D(2025, 10, 9)
+    assert deadlines.stated_date(base.changes) == D(2025, 10, 1)  # before the holiday
+    assert deadlines.stated_date(base.changes + extended.changes) == D(2025, 11, 15)
+    assert deadlines.stated_date(base.changes + extended.changes + chosen.changes) == D(
+        2025, 11, 20
+    )
+    assert deadlines.stated_date(()) is None
+
+
+def test_each_rule_is_kept_as_a_code_with_its_start_and_months(rules, official):
+    computed = deadlines.reply_deadline(D(2025, 7, 1), rules, calendar=official)
+
+    rule, moved = computed.changes
+    assert (rule.kind, rule.rule, rule.start, rule.months, rule.date) == (
+        DeadlineChangeKind.RULE,
+        DeadlineRule.REPLY,
+        D(2025, 7, 1),
+        3,
+        D(2025, 10, 1),
+    )
+    assert (moved.kind, moved.day, moved.date, moved.holiday) == (
+        DeadlineChangeKind.SHIFT,
+        D(2025, 10, 1),
+        D(2025, 10, 9),
+        "national_day",
+    )

@@ -488,7 +488,7 @@ def test_no_service_writes_a_status_of_its_own():
 
 
 def test_the_migration_ends_open_assignments_of_closed_and_merged_proposals(session, agency):
-    migration = importlib.import_module("responses.migrations.0006_assignment_ended")
+    migration = importlib.import_module("responses.migrations.0013_assignment_ended")
     closed_at = dt.datetime(2023, 6, 1, 10, tzinfo=SHANGHAI)
     closed = ProposalFactory(session=session, status=Status.CLOSED, closed_at=closed_at)
     AssignmentFactory(proposal=closed, agency=agency, role=Role.LEAD, state=S.REPLIED)

@@ -3,6 +3,7 @@ what happened so far, and only the actions allowed now."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from proposals.models import Sponsorship, Status
 from responses.models import AssignmentState, ExtensionRequest, ReassignmentRequest
@@ -68,8 +69,9 @@ def test_the_page_shows_every_field_of_the_proposal(client, bob, agency, session
 
 
 def test_the_page_explains_the_deadline_and_the_days_left(client, bob, agency):
-    explanation = "交办 2025-03-01 + 3个月 = 2025-06-01"
-    assignment = make_assignment(agency, deadline_explanation=explanation)
+    assignment = make_assignment(agency)
+    assigned_on = timezone.localdate(assignment.assigned_at)
+    explanation = f"交办 {assigned_on:%Y-%m-%d} + 3个月 = {assignment.deadline:%Y-%m-%d}"
     client.force_login(bob)
     response = detail(client, assignment)
     page = response.content.decode()

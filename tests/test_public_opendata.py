@@ -50,7 +50,7 @@ def test_csv_exports_the_filtered_list_in_full(client, session, sponsor, agency)
     assert row["编号"] == "118"
     assert row["提案人"] == "市致公党"
     assert row["承办单位"] == "苏州市工业和信息化局（主办）"
-    assert row["办理类型"] == "A：已经解决"
+    assert row["办理类型"] == "A：已经解决或基本解决"
     assert row["答复时间"] == "2025-06-20 14:57"
     assert row["网址"] == "http://testserver" + reverse("public:proposal", args=[p118.pk])
 

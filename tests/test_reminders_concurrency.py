@@ -48,8 +48,8 @@ def due():
                     state=AssignmentState.ACCEPTED,
                     assigned_at=ASSIGNED,
                     deadline=reply.date,
-                    deadline_explanation=reply.explanation,
                 )
+                deadlines.record(assignment, reply)
                 reminders.schedule_next_reminder(assignment)
                 assignments.append(assignment)
     return assignments

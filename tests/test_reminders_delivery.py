@@ -75,8 +75,8 @@ def make_due(agency, state=AssignmentState.ACCEPTED):
             state=state,
             assigned_at=assigned_at,
             deadline=reply.date,
-            deadline_explanation=reply.explanation,
         )
+        deadlines.record(assignment, reply)
         reminders.schedule_next_reminder(assignment)
     return assignment
 

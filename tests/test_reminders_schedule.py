@@ -57,9 +57,9 @@ def assign(agency, assigned_at, role=AssignmentRole.LEAD, proposal=None):
             state=AssignmentState.ACCEPTED,
             assigned_at=assigned_at,
             deadline=reply.date,
-            deadline_explanation=reply.explanation,
             opinion_deadline=opinion.date if role == AssignmentRole.JOINT else None,
         )
+        deadlines.record(assignment, reply)
         reminders.schedule_next_reminder(assignment)
     return assignment
 

@@ -50,9 +50,9 @@ def due_on_oct_10(agency, **kwargs):
             state=AssignmentState.ACCEPTED,
             assigned_at=assigned_at,
             deadline=reply.date,
-            deadline_explanation=reply.explanation,
             **kwargs,
         )
+        deadlines.record(assignment, reply)
         reminders.schedule_next_reminder(assignment)
     return assignment
 

@@ -66,8 +66,8 @@ def due(agency):
             state=AssignmentState.ACCEPTED,
             assigned_at=assigned_at,
             deadline=reply.date,
-            deadline_explanation=reply.explanation,
         )
+        deadlines.record(assignment, reply)
         reminders.schedule_next_reminder(assignment)
     return assignment
 

@@ -100,7 +100,10 @@ def test_staff_merge_a_proposal_into_another_by_its_number(
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert (proposal.status, proposal.merged_into) == (Status.MERGED, target)
-    assert Event.objects.get(proposal=proposal, action=Action.MERGE).note == "并入第120号提案办理"
+    event = Event.objects.get(proposal=proposal, action=Action.MERGE)
+    assert (event.note, event.data["into"]) == ("", 120)  # a number, said when shown
+    page = staff_client.get(reverse("staff:proposal-detail", args=[proposal.pk]))
+    assert "并入第120号提案办理" in page.content.decode()
 
 
 def test_merging_into_a_missing_number_is_a_form_error(staff_client, proposal):

@@ -79,6 +79,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 class ReplySerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="assignment.agency.name")
     agency_id = serializers.IntegerField(source="assignment.agency_id")
+    # What the code meant in the scheme the reply was filed under, in the request's language.
+    classification_label = serializers.CharField(read_only=True)
     documents = DocumentSerializer(many=True)
 
     class Meta:

@@ -7,6 +7,12 @@ from responses.models.core import (  # noqa: F401
     OPINION_ROLES,
     REPLYING_ROLES,
 )
+from responses.models.deadlines import (  # noqa: E402, F401
+    SETTING_KINDS,
+    DeadlineChange,
+    DeadlineChangeKind,
+    DeadlineRule,
+)
 from responses.models.reminders import (  # noqa: E402, F401
     Delivery,
     DeliveryKind,

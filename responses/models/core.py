@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
@@ -43,19 +46,74 @@ CLASSIFICATION_LABELS = {
 }
 
 
+def classification_label(scheme: str, code: str) -> str:
+    """What a classification code means in a scheme, in the reader's language."""
+    label = CLASSIFICATION_LABELS.get(scheme, {}).get(code)
+    return str(label) if label is not None else ""
+
+
+def classification_text(scheme: str, code: str) -> str:
+    """The code and its meaning: "A：已经解决或基本解决" ("A: Resolved or largely resolved")."""
+    label = classification_label(scheme, code)
+    if not label:
+        return code
+    return gettext("%(code)s：%(label)s") % {"code": code, "label": label}
+
+
+# The days before a deadline that reminders go out: a comma-separated list of whole
+# numbers of days, 0 meaning the day itself (e.g. "30,7,1,0"). Stored as text, normalised
+# (largest first, no repeats) by CommitteeRules.clean().
+MAX_REMINDER_DAYS = 366
+
+
+def parse_reminder_days(value: str) -> list[int]:
+    """The days of a reminder_days_before text, largest first; ValidationError if any
+    entry is not a whole number of days from 0 to MAX_REMINDER_DAYS."""
+    tokens = [token.strip() for token in (value or "").replace("，", ",").split(",")]
+    tokens = [token for token in tokens if token]
+    if not tokens or not all(token.isascii() and token.isdigit() for token in tokens):
+        raise ValidationError(
+            _("请填写以逗号分隔的天数（0 到 %(max)s 的整数，0 表示到期当天），如 30,7,1,0。"),
+            code="invalid_days",
+            params={"max": MAX_REMINDER_DAYS},
+        )
+    days = sorted({int(token) for token in tokens}, reverse=True)
+    if days[0] > MAX_REMINDER_DAYS:
+        raise ValidationError(
+            _("提醒天数不能超过 %(max)s 天。"),
+            code="too_many_days",
+            params={"max": MAX_REMINDER_DAYS},
+        )
+    return days
+
+
+def validate_reminder_days(value: str) -> None:
+    parse_reminder_days(value)
+
+
 class CommitteeRules(models.Model):
     """The periods and the classification scheme a committee's admin can change.
 
-    One row (pk=1); `CommitteeRules.current()` creates it with the defaults of docs/domain.md.
+    One row (pk=1), edited in the admin. `CommitteeRules.current()` only reads: until an
+    admin saves the rules, it returns the defaults of docs/domain.md as an unsaved instance.
+    The periods are checked by clean() (the admin's form) and by CheckConstraints.
     """
 
-    reply_months = models.PositiveSmallIntegerField(_("答复期限（月）"), default=3)
-    max_months = models.PositiveSmallIntegerField(_("延期上限（自交办起，月）"), default=6)
-    reassignment_working_days = models.PositiveSmallIntegerField(
-        _("申请调整期限（工作日）"), default=10
+    reply_months = models.PositiveSmallIntegerField(
+        _("答复期限（月）"), default=3, validators=[MinValueValidator(1)]
     )
-    joint_opinion_months = models.PositiveSmallIntegerField(_("会办意见期限（月）"), default=1)
-    rehandling_months = models.PositiveSmallIntegerField(_("重新办理期限（月）"), default=1)
+    max_months = models.PositiveSmallIntegerField(
+        _("延期上限（自交办起，月）"), default=6, validators=[MinValueValidator(1)]
+    )
+    reassignment_working_days = models.PositiveSmallIntegerField(
+        _("申请调整期限（工作日）"), default=10, validators=[MinValueValidator(1)]
+    )
+    joint_opinion_months = models.PositiveSmallIntegerField(
+        _("会办意见期限（月）"), default=1, validators=[MinValueValidator(1)]
+    )
+    rehandling_months = models.PositiveSmallIntegerField(
+        _("重新办理期限（月）"), default=1, validators=[MinValueValidator(1)]
+    )
     classification_scheme = models.CharField(
         _("答复类别方案"),
         max_length=4,
@@ -63,27 +121,68 @@ class CommitteeRules(models.Model):
         default=ClassificationScheme.ABC,
     )
     reminder_days_before = models.CharField(
-        _("到期前提醒（天，逗号分隔）"), max_length=64, default="30,7,1,0"
+        _("到期前提醒（天，逗号分隔）"),
+        max_length=64,
+        default="30,7,1,0",
+        validators=[validate_reminder_days],
+        help_text=_("如 30,7,1,0：到期前 30 天、7 天、1 天和到期当天各提醒一次。"),
     )
     overdue_reminder_every_days = models.PositiveSmallIntegerField(
-        _("逾期后每隔几天提醒"), default=7
+        _("逾期后每隔几天提醒"), default=7, help_text=_("0 表示逾期后只提醒一次。")
     )
 
     class Meta:
         verbose_name = _("办理规则")
         verbose_name_plural = _("办理规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    reply_months__gte=1,
+                    max_months__gte=1,
+                    reassignment_working_days__gte=1,
+                    joint_opinion_months__gte=1,
+                    rehandling_months__gte=1,
+                ),
+                name="committee_rules_periods_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_months__gte=F("reply_months")),
+                name="committee_rules_max_not_below_reply",
+            ),
+        ]
 
     def __str__(self):
         return str(_("办理规则"))
 
     @classmethod
     def current(cls) -> "CommitteeRules":
-        rules, _created = cls.objects.get_or_create(pk=1)
-        return rules
+        """The saved rules, or the defaults (unsaved, pk=1) while none are saved.
+
+        Never writes: reading the rules is a plain SELECT. The admin saves the row as pk=1
+        (CommitteeRulesAdmin.save_model)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.reply_months and self.max_months and self.max_months < self.reply_months:
+            errors["max_months"] = ValidationError(
+                _("延期上限（%(max)s 个月）不能短于答复期限（%(reply)s 个月）。"),
+                code="max_below_reply",
+                params={"max": self.max_months, "reply": self.reply_months},
+            )
+        try:
+            days = parse_reminder_days(self.reminder_days_before)
+        except ValidationError:
+            pass  # the field's validator reports it
+        else:
+            self.reminder_days_before = ",".join(str(day) for day in days)
+        if errors:
+            raise ValidationError(errors)
 
     def classification_choices(self) -> list[tuple[str, str]]:
-        labels = CLASSIFICATION_LABELS[self.classification_scheme]
-        return [(code, f"{code}：{label}") for code, label in labels.items()]
+        scheme = self.classification_scheme
+        return [(code, classification_text(scheme, code)) for code in CLASSIFICATION_LABELS[scheme]]
 
 
 class Role(models.TextChoices):
@@ -154,8 +253,9 @@ class Assignment(models.Model):
         db_index=True,
     )
     assigned_at = models.DateTimeField(_("交办时间"), default=clock.now)
+    # How the deadline came to be is kept as data in its history (DeadlineChange rows);
+    # deadline_explanation says it in the reader's language.
     deadline = models.DateField(_("办理期限"))
-    deadline_explanation = models.TextField(_("期限计算说明"), blank=True)
     opinion_deadline = models.DateField(_("会办意见期限"), null=True, blank=True)
     reassignment_deadline = models.DateField(_("申请调整截止"), null=True, blank=True)
     opinions_waived = models.BooleanField(_("免于等待会办意见"), default=False)
@@ -207,6 +307,14 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.proposal.number} → {self.agency} ({self.get_role_display()})"
+
+    @property
+    def deadline_explanation(self) -> str:
+        """How the deadline was made, in the reader's language (prefetch
+        responses.deadlines.HISTORY when showing many)."""
+        from responses.deadlines import explain
+
+        return explain(self)
 
     @property
     def owes_reply(self) -> bool:
@@ -358,8 +466,16 @@ class Reply(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT
     )
+    # The code only; its words come from the scheme in force when the reply was filed
+    # (a C means something else under A/B/C than under A/B/C/D), shown in the reader's
+    # language by get_classification_display().
     classification = models.CharField(_("办理类型"), max_length=1)
-    classification_label = models.CharField(_("办理类型说明"), max_length=32, blank=True)
+    classification_scheme = models.CharField(
+        _("答复类别方案"),
+        max_length=4,
+        choices=ClassificationScheme.choices,
+        default=ClassificationScheme.ABC,
+    )
     replied_at = models.DateTimeField(_("答复时间"))
     signer = models.CharField(_("签发人"), max_length=64)
     contact = models.CharField(_("联系人"), max_length=64, blank=True)
@@ -388,6 +504,10 @@ class Reply(models.Model):
                 condition=Q(classification__in=["A", "B", "C", "D"]),
                 name="reply_classification_code",
             ),
+            models.CheckConstraint(
+                condition=~Q(classification="D", classification_scheme="ABC"),
+                name="reply_classification_in_scheme",
+            ),
         ]
         indexes = [
             # "Latest replies" on the portal and the feed sort confirmed public replies.
@@ -409,8 +529,15 @@ class Reply(models.Model):
         return f"{self.assignment} {self.classification}"
 
     @property
+    def classification_label(self) -> str:
+        return classification_label(self.classification_scheme, self.classification)
+
+    def get_classification_display(self) -> str:
+        return classification_text(self.classification_scheme, self.classification)
+
+    @property
     def classification_display(self) -> str:
-        return f"{self.classification}：{self.classification_label}".rstrip("：")
+        return self.get_classification_display()
 
 
 class DocumentType(models.TextChoices):

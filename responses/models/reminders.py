@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReminderSettings(models.Model):
-    """How reminders go out. One row (pk=1); `ReminderSettings.current()` creates it.
+    """How reminders go out. One row (pk=1), edited in the admin; `ReminderSettings.current()`
+    only reads (the defaults, unsaved, until an admin saves the row).
 
     The schedule's days (30, 7, 1 days before, on the day, every 7 days after) are
     CommitteeRules.reminder_days_before and overdue_reminder_every_days; this row holds
@@ -27,20 +29,28 @@ class ReminderSettings(models.Model):
     notify_supervisor = models.BooleanField(_("重点提案同时提醒督办领导"), default=True)
     remind_joint_opinions = models.BooleanField(_("提醒会办/协办单位提交会办意见"), default=True)
     max_send_attempts = models.PositiveSmallIntegerField(
-        _("邮件最多尝试次数"), default=5, help_text=_("每次失败后间隔加倍重试，最长间隔一小时。")
+        _("邮件最多尝试次数"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("每次失败后间隔加倍重试，最长间隔一小时。"),
     )
 
     class Meta:
         verbose_name = _("提醒设置")
         verbose_name_plural = _("提醒设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_send_attempts__gte=1), name="reminder_settings_attempts_positive"
+            ),
+        ]
 
     def __str__(self):
         return str(_("提醒设置"))
 
     @classmethod
     def current(cls) -> "ReminderSettings":
-        row, _created = cls.objects.get_or_create(pk=1)
-        return row
+        """The saved settings, or the defaults (unsaved, pk=1): never writes."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class ReminderKind(models.TextChoices):

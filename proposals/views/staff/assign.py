@@ -3,6 +3,7 @@ waive joint opinions, and decide the agencies' reassignment and extension reques
 
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,7 +114,7 @@ def _assignment(pk):
 
 def deadline(request, pk):
     assignment = _assignment(pk)
-    latest = deadlines.latest_extension(assignment.assigned_at.date())
+    latest = deadlines.latest_extension(timezone.localdate(assignment.assigned_at))
     return action_page(
         request,
         form=ChangeDeadlineForm(request.POST or None, initial={"deadline": assignment.deadline}),

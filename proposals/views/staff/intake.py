@@ -4,6 +4,7 @@ submission read into that form, and the small JSON endpoints the pickers use."""
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -72,26 +73,35 @@ def proposal_create(request):
 
 def proposal_edit(request, pk):
     proposal = get_object_or_404(Proposal.objects.prefetch_related("sponsorships__sponsor"), pk=pk)
+    submitted = proposal.submitted_at
     initial = {
         "kind": proposal.kind,
         "title": proposal.title,
         "lead_sponsor": proposal.lead_sponsor.name if proposal.lead_sponsor else "",
         "co_sponsors": sponsor_text(proposal.co_sponsors),
         "category": proposal.category_id,
-        "submitted_at": proposal.submitted_at.date() if proposal.submitted_at else None,
+        # The committee's day (Asia/Shanghai), not UTC's: 07:00 in Beijing is still that day.
+        "submitted_at": timezone.localdate(submitted) if submitted else None,
         "body": proposal.body,
     }
     form = ProposalEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         done = run_or_report(
             request,
-            lambda: update_proposal(proposal, by=request.user, **form.service_fields()),
+            lambda: update_proposal(proposal, by=request.user, **_edited_fields(form)),
             success=_("已保存修改。"),
             form=form,
         )
         if done:
             return back_to(proposal)
     return _form_page(request, form, proposal=proposal)
+
+
+def _edited_fields(form) -> dict:
+    fields = form.service_fields()
+    if "submitted_at" not in form.changed_data:
+        del fields["submitted_at"]  # the same day: keep the moment it was submitted
+    return fields
 
 
 def import_word(request):

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('proposals', '0011_clock_defaults'),
-        ('responses', '0005_clock_defaults'),
+        ('responses', '0012_remove_assignment_deadline_explanation'),
     ]
 
     operations = [
