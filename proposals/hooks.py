@@ -1,45 +1,10 @@
-"""Derived data to refresh after a transition (search documents, stored pages).
+"""Kept only for the two calls left in responses/services.py (confirm_reply,
+reopen_reply), whose other lines are being changed elsewhere: every transition already
+announces its change through workflow.record_event (proposals.signals), so this adds
+nothing but a reason. New code calls proposals.signals.changed."""
 
-Transitions call these inside their transaction; the work itself runs after commit so
-a rolled-back transition leaves no trace. (A proposal touched twice in one transaction
-is refreshed twice: cheap, and simpler than tracking savepoints.)
-"""
-
-import logging
-
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
-
-
-def publication_changed(proposal) -> None:
-    transaction.on_commit(lambda: _refresh_search(proposal.pk))
+from proposals import signals
 
 
 def reply_changed(proposal) -> None:
-    transaction.on_commit(lambda: _refresh_search(proposal.pk))
-
-
-def text_changed(proposal) -> None:
-    if proposal.is_published:
-        transaction.on_commit(lambda: _refresh_search(proposal.pk))
-
-
-def _refresh_search(proposal_id: int) -> None:
-    from proposals.models import Proposal
-    from proposals.search import refresh_search_document
-
-    proposal = Proposal.objects.filter(pk=proposal_id).first()
-    if proposal is not None and refresh_search_document(proposal) is not None:
-        _queue_page(proposal_id)
-
-
-def _queue_page(proposal_id: int) -> None:
-    """Render the public page now rather than on its first visit. A broker that is down
-    costs nothing but that: the first visitor renders it."""
-    from proposals.tasks import build_public_page_task
-
-    try:
-        build_public_page_task.delay(proposal_id)
-    except Exception:  # noqa: BLE001 - kombu OperationalError and friends
-        logger.warning("public page not queued", extra={"proposal_id": proposal_id})
+    signals.changed([proposal.pk], signals.Reason.EVENT)

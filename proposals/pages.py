@@ -15,12 +15,12 @@ What keeps a stored page right:
   Text from users is escaped, so a `<` in the page can only come from a template and
   these slots cannot be forged by a proposal's text.
 - `version` is the later of the proposal's `updated_at` and its search document's
-  `updated_at`. Every transition records an Event and `workflow.record_event` moves the
-  version in the same transaction (`touch`); the search-document refresh after commit
-  moves it again; names shown on the page that live in other rows (agencies, sponsors,
-  sessions, categories, sponsorships, assignments, replies and their files) move it when
-  they are saved or deleted, also from the admin (`connect_signals`). A page is read
-  only while its version is current, so a render that raced a change is never served.
+  `updated_at`. Whatever changes a page says so through `proposals.signals.changed`
+  (every transition in `workflow.record_event`; a row the page shows saved or deleted
+  anywhere else, the admin included), which moves the version in the same transaction
+  as the change, once per transaction (`move_versions`). A page is read only while its
+  version is current, so a render that raced a change is never served. After commit
+  the `proposal_changed` receiver below renders the page again in a worker.
 - `release` fingerprints the code that renders the page (templates,
   translations, static files manifest, the page-shaping modules): after a deploy every
   page is rendered again on its next visit (or by `manage.py build_public_pages`).
@@ -40,7 +40,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import IntegrityError, connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest
 from django.middleware.csrf import get_token
@@ -52,7 +52,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from proposals import selectors
+from proposals import selectors, signals
 from proposals.models import Proposal, ProposalView, SearchDocument
 from proposals.models.pages import PublicPage
 
@@ -249,6 +249,8 @@ def store(pages: list[PublicPage]) -> None:
         )
     except IntegrityError:
         logger.info("public page not stored: proposal deleted meanwhile", exc_info=True)
+        return
+    signals.page_stored([page.proposal_id for page in pages])
 
 
 def page_request(proposal_id: int, language: str) -> HttpRequest:
@@ -305,56 +307,40 @@ def build(ids, language: str | None = None, *, chunk: int = 200, progress=None) 
     return built
 
 
-# --- Moving the version ------------------------------------------------------------------
+# --- Moving the version, rendering again ------------------------------------------------
+
+MOVE_CHUNK = 5_000
 
 
-def touch(proposals: Q) -> int:
-    """Move the version of the proposals matching `proposals` (a Q on SearchDocument's
-    proposal, e.g. Q(proposal__assignments__agency=agency)); only published proposals
-    have a search document, and only they have pages."""
-    return SearchDocument.objects.filter(proposals).update(updated_at=timezone.now())
+def move_versions(proposal_ids, using: str = "default") -> int:
+    """Move the version of these proposals' pages, in the caller's transaction (called
+    by signals.changed only, once per transaction per proposal). Only published
+    proposals have a search document, and only they have pages."""
+    ids = sorted(proposal_ids)
+    now, moved = timezone.now(), 0
+    documents = SearchDocument.objects.using(using)
+    for start in range(0, len(ids), MOVE_CHUNK):
+        chunk = ids[start : start + MOVE_CHUNK]
+        moved += documents.filter(proposal__in=chunk).update(updated_at=now)
+    return moved
 
 
-def _affected(instance) -> Q | None:
-    """Which proposals' pages show this row."""
-    from proposals.models import Category, Session, Sponsor, Sponsorship
-    from responses.models import Agency, Assignment, Reply, ReplyDocument
-
-    match instance:
-        case Sponsorship() | Assignment():
-            return Q(proposal=instance.proposal_id)
-        case Reply():
-            return Q(proposal__assignments=instance.assignment_id)
-        case ReplyDocument():
-            return Q(proposal__assignments__replies=instance.reply_id)
-        case Agency():
-            return Q(proposal__assignments__agency=instance.pk)
-        case Sponsor():
-            return Q(proposal__sponsorships__sponsor=instance.pk)
-        case Category():
-            return Q(proposal__category=instance.pk)
-        case Session():
-            return Q(proposal__session=instance.pk)
-    return None
+# A name changed on many pages (an agency renamed): they render on their next visit, or
+# by `manage.py build_public_pages`, rather than all at once in the workers.
+QUEUE_LIMIT = 100
 
 
-def _row_changed(sender, instance, raw=False, **kwargs):
-    if raw:  # loaddata: no pages to move yet
+def proposals_changed(sender, reasons, **kwargs) -> None:
+    """Receiver of signals.proposal_changed: render the changed published pages now
+    rather than on their first visit. A broker that is down costs nothing but that."""
+    from proposals.signals import changed_ids
+    from proposals.tasks import build_public_page_task
+
+    ids = changed_ids(reasons)
+    if not ids or len(ids) > QUEUE_LIMIT:
         return
-    affected = _affected(instance)
-    if affected is not None:
-        touch(affected)
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from proposals.models import Category, Session, Sponsor, Sponsorship
-    from responses.models import Agency, Assignment, Reply, ReplyDocument
-
-    for model in (Sponsorship, Assignment, Reply, ReplyDocument, Agency, Sponsor, Category):
-        post_save.connect(_row_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
-        post_delete.connect(
-            _row_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}"
-        )
-    post_save.connect(_row_changed, sender=Session, dispatch_uid="pages-save-Session")
+    for pk in Proposal.objects.published().filter(pk__in=ids).values_list("pk", flat=True):
+        try:
+            build_public_page_task.delay(pk)
+        except Exception:  # noqa: BLE001 - kombu OperationalError and friends
+            logger.warning("public page not queued", extra={"proposal_id": pk})

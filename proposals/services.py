@@ -13,7 +13,6 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from common import clock
-from proposals import hooks
 from proposals.models import (
     Action,
     Category,
@@ -206,7 +205,6 @@ def update_proposal(
         changed.append("sponsors")
     if changed:
         record_event(proposal, Action.UPDATE, by=by, fields=changed)
-        hooks.text_changed(proposal)
     return proposal
 
 
@@ -340,7 +338,6 @@ def publish_proposal(proposal: Proposal, *, by) -> Proposal:
     proposal.published_at = clock.now()
     proposal.save(update_fields=["is_published", "published_at", "updated_at"])
     record_event(proposal, Action.PUBLISH, by=by)
-    hooks.publication_changed(proposal)
     return proposal
 
 
@@ -354,7 +351,6 @@ def unpublish_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     proposal.is_published = False
     proposal.save(update_fields=["is_published", "updated_at"])
     record_event(proposal, Action.UNPUBLISH, by=by, note=note)
-    hooks.publication_changed(proposal)
     return proposal
 
 

@@ -57,11 +57,12 @@ def record_event(
     assignment=None,
     **data,
 ) -> Event:
-    """The audit row of a transition. It also moves the version of the proposal's stored
-    public page (proposals.pages), in the same transaction as the change it records."""
-    from proposals import pages
+    """The audit row of a transition. It also announces the change (proposals.signals):
+    the version of the proposal's stored public page moves in the same transaction as
+    the change it records, the derived data is refreshed after commit."""
+    from proposals import signals
 
-    pages.touch(models.Q(proposal=proposal.pk))
+    signals.changed([proposal.pk], signals.Reason.EVENT)
     return Event.objects.create(
         proposal=proposal,
         assignment=assignment,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 import responses.admin_reminders  # noqa: F401  (the calendar and reminder models)
 from accounts.admin import OfficerInline, StaffRoleAccess
-from proposals import hooks
 from proposals.admin import EventInline as ProposalEventInline
 from responses.models import (
     Agency,
@@ -346,11 +345,6 @@ class ReplyAdmin(WorkflowRecordAdmin):
     @admin.display(description=_("办理类型"), ordering="classification")
     def classification_display(self, reply):
         return reply.classification_display
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Disclosure or summary may have changed: the public pages and search follow.
-        hooks.reply_changed(obj.assignment.proposal)
 
 
 @admin.register(ReplyDocument)
