@@ -21,14 +21,17 @@ What keeps a stored page right:
   as the change, once per transaction (`move_versions`). A page is read only while its
   version is current, so a render that raced a change is never served. After commit
   the `proposal_changed` receiver below renders the page again in a worker.
-- `release` fingerprints the code that renders the page (templates,
-  translations, static files manifest, the page-shaping modules): after a deploy every
-  page is rendered again on its next visit (or by `manage.py build_public_pages`).
+- `release` fingerprints the code that renders the page (templates, the project modules
+  the rendering code imports, found by reading their imports, translations, static
+  files manifest): after a deploy that changes any of them every page is rendered again
+  on its next visit (or by `manage.py build_public_pages`).
 - `MAX_AGE` bounds what nothing above catches (an UPDATE made by hand in SQL).
 """
 
+import ast
 import functools
 import hashlib
+import importlib.util
 import logging
 import time
 from dataclasses import dataclass
@@ -62,8 +65,6 @@ CSRF_SLOT = "<jy-slot-csrf>"
 VIEWS_SLOT = "<jy-slot-views>"
 MAX_AGE = timedelta(days=1)
 TEMPLATES = ("proposals/public/detail.html", "proposals/public/_detail_body.html")
-# Python modules whose output is part of the page (labels, periods, ordering).
-PAGE_MODULES = ("proposals/pages.py", "proposals/selectors.py", "proposals/models/core.py")
 
 
 # --- Which requests, which version ------------------------------------------------------
@@ -95,21 +96,93 @@ def _current_pages(language: str):
 @functools.cache
 def release() -> str:
     """A fingerprint of everything but the data that shapes a page, once per process:
-    the templates the page is made of, the translations, the static files manifest and
-    the modules in PAGE_MODULES. The same files give the same value on every host."""
-    base = Path(settings.BASE_DIR)
-    files = {name: base / name for name in PAGE_MODULES}
-    files |= {f"templates/{name}": Path(path) for name, path in _templates(TEMPLATES).items()}
+    the templates the page is made of, the project's Python modules that render it
+    (`page_modules`), the translations and the static files manifest. The same files
+    give the same value on every host."""
+    files = {f"templates/{name}": Path(path) for name, path in _templates(TEMPLATES).items()}
+    files |= page_modules()
     for folder in settings.LOCALE_PATHS:
         for path in Path(folder).rglob("*.po"):  # what the compiled .mo is made of
             files[f"locale/{path.relative_to(folder)}"] = path
     manifest = getattr(staticfiles_storage, "manifest_name", None)
     if manifest and staticfiles_storage.exists(manifest):
         files[manifest] = Path(staticfiles_storage.path(manifest))
+    return fingerprint(files)
+
+
+def fingerprint(files: dict[str, Path]) -> str:
     digest = hashlib.sha256(settings.LANGUAGE_CODE.encode())
     for name, path in sorted(files.items()):
-        digest.update(name.encode() + b"\0" + path.read_bytes())
+        digest.update(name.encode() + b"\0" + _read(path))
     return digest.hexdigest()[:16]
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def page_modules() -> dict[str, Path]:
+    """The project's source files that the page-rendering code runs, by relative path:
+    this module and every project module it imports, transitively (imports inside
+    functions too), read from the sources rather than from what a process happens to
+    have imported, so a web process and a worker agree; plus the context processors and
+    template tag libraries a template runs. Installed packages are left out: their
+    versions change with a deploy, which rebuilds the static manifest anyway."""
+    base = Path(settings.BASE_DIR).resolve()
+    engine = engines["django"].engine
+    todo = [__name__, *(name.rsplit(".", 1)[0] for name in engine.context_processors)]
+    todo += [
+        function.__module__
+        for library in engine.template_libraries.values()
+        for function in (*library.tags.values(), *library.filters.values())
+    ]
+    found: dict[str, Path] = {}
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _source(name, base)
+        if path is None:
+            continue
+        found[path.relative_to(base).as_posix()] = path
+        todo.extend(_imported(name, path))
+    return found
+
+
+def _source(module: str, base: Path) -> Path | None:
+    """The module's .py file if it is the project's own, else None."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):  # `from package import name`: a name, not a module
+        return None
+    origin = spec.origin if spec else None
+    if not origin or not origin.endswith(".py"):
+        return None
+    path = Path(origin).resolve()
+    if not path.is_relative_to(base) or "site-packages" in path.parts:
+        return None
+    return path
+
+
+def _imported(module: str, path: Path) -> list[str]:
+    """The modules a source file imports, `from a import b` giving both a and a.b."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names = []
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                source = f"{parent}.{node.module}" if node.module else parent
+            else:
+                source = node.module
+            names += [source, *(f"{source}.{alias.name}" for alias in node.names)]
+    # A package's __init__ runs first; its parents' too.
+    parents = [".".join(module.split(".")[:i]) for i in range(1, module.count(".") + 1)]
+    return names + parents
 
 
 def _templates(names) -> dict[str, str]:
