@@ -696,11 +696,12 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
     """催办: staff chase one assignment now — an in-app notice and an immediate e-mail to
     the agency's officers (and a key proposal's supervisor). Once per assignment a day:
     a second click the same day is refused, not sent twice."""
+    from accounts.policies import may_act_as_staff
     from proposals.models import Action
-    from proposals.workflow import TransitionError, lock, record_event, require_staff
+    from proposals.workflow import TransitionError, lock, record_event
     from responses.tasks import send_delivery_task
 
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     current = lock(assignment)
     if current.state not in OPEN_STATES:
         raise TransitionError(_("该交办已办理完毕，无需催办。"))
