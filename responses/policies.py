@@ -107,9 +107,7 @@ def may_file_opinion(user, assignment) -> Decision:
     """会办意见: a joint or assisting agency, while not yet handled."""
     allowed = may_act_for_agency(user, assignment.agency_id)
     if allowed and assignment.role not in OPINION_ROLES:
-        return refused(
-            TransitionError(_("只有会办或协办单位提交会办意见；主办单位请直接答复。"))
-        )
+        return refused(TransitionError(_("只有会办或协办单位提交会办意见；主办单位请直接答复。")))
     return allowed and _in_state(assignment, EARLY, Action.FILE_OPINION)
 
 

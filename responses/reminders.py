@@ -232,18 +232,6 @@ def reschedule_open_assignments(*, now=None, batch_size: int = 2000) -> int:
         last_pk = chunk[-1].pk
 
 
-def upcoming(assignment: Assignment, *, ctx: Context | None = None, limit: int = 6) -> list:
-    """The next few points with their times, for pages that show the schedule."""
-    ctx = ctx or Context.load()
-    now, out = timezone.now(), []
-    for point in points(assignment, ctx):
-        if ctx.at(point.on) > now:
-            out.append((ctx.at(point.on), point))
-            if len(out) == limit:
-                break
-    return out
-
-
 # --- Texts ----------------------------------------------------------------------------------
 
 
