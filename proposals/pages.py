@@ -252,6 +252,35 @@ def visit(pk: int, language: str, visitor: str, using: str = "default") -> Visit
     return Visit(view_count + counted, html)
 
 
+def reference_visit(pk: int, language: str, using: str = "default") -> Visit:
+    """What visit() finds, before it counts the visit, in plain ORM: the published
+    proposal's view count and its current page (None if none). Http404 if the
+    proposal is not published. The reference the hand-written SQL is tested against."""
+    proposal = (
+        Proposal.objects.using(using)
+        .published()
+        .annotate(version=_version())
+        .filter(pk=pk)
+        .values("view_count", "version")
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    html = (
+        PublicPage.objects.using(using)
+        .filter(
+            proposal=pk,
+            language=language,
+            version=proposal["version"],
+            release=release(),
+            rendered_at__gte=timezone.now() - MAX_AGE,
+        )
+        .values_list("html", flat=True)
+        .first()
+    )
+    return Visit(proposal["view_count"], html)
+
+
 def _prepared(connection, sql: str, params: list):
     """One row of a statement prepared once per database connection (PostgreSQL).
 

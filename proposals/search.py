@@ -404,6 +404,37 @@ def attach_snippets(proposals, terms: list[Term]) -> None:
         proposal.search_snippet = snippet(content, terms, skip=content.find("\n") + 1)
 
 
+# --- The reference -----------------------------------------------------------------------
+
+
+def reference_hits(terms: list[Term], proposals: QuerySet | None = None) -> list[int]:
+    """The ids a search finds, in search_order, worked out in Python from each published
+    proposal's public text (document_text): no index, no token columns, no copies, no
+    two-run paging. What RankedHits and search() are tested against; slow by design."""
+    proposals = Proposal.objects.published() if proposals is None else proposals
+    ranked = []
+    for proposal in proposals.order_by():
+        text = document_text(proposal)
+        if all(_holds(text, term) for term in terms):
+            title = normalize(proposal.title)
+            rank = sum(term.text in title for term in terms)
+            ranked.append((-rank, -proposal.published_at.timestamp(), -proposal.pk))
+    return [-pk for *_key, pk in sorted(ranked)]
+
+
+def _holds(text: str, term: Term) -> bool:
+    """Whether the text holds the term as search defines it: a lone CJK character
+    anywhere; otherwise the term's tokens one after the other among the text's (so a
+    Latin word matches whole words only: "ai" is not in "xai")."""
+    if _single_character(term):
+        return term.text in normalize(text)
+    tokens, wanted = tokenize(text), list(term.tokens)
+    return any(
+        tokens[start : start + len(wanted)] == wanted
+        for start in range(len(tokens) - len(wanted) + 1)
+    )
+
+
 # --- Keeping documents fresh -----------------------------------------------------------
 
 

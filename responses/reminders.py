@@ -327,6 +327,15 @@ def _claim(ids: list[int], now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _claim_plain(ids: list[int], now: datetime) -> list[int]:
+    """What _claim does, in plain ORM (its reference in tests; not safe against a
+    concurrent sweep, which the conditional UPDATE is)."""
+    due = Assignment.objects.filter(pk__in=ids, next_reminder_at__lte=now)
+    claimed = sorted(due.values_list("pk", flat=True))
+    Assignment.objects.filter(pk__in=claimed).update(next_reminder_at=now + CLAIM_LEASE)
+    return claimed
+
+
 def _load(ids) -> list[Assignment]:
     return list(
         Assignment.objects.filter(pk__in=ids)
@@ -348,6 +357,11 @@ def _reschedule(planned) -> None:
                 [[a.pk for a, _p, _n in planned], [n for _a, _p, n in planned]],
             )
         return
+    _reschedule_plain(planned)
+
+
+def _reschedule_plain(planned) -> None:
+    """What _reschedule does, with bulk_update (SQLite's way, and its reference in tests)."""
     for assignment, _point, next_at in planned:
         assignment.next_reminder_at = next_at
     Assignment.objects.bulk_update([a for a, _p, _n in planned], ["next_reminder_at"])
