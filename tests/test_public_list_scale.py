@@ -255,7 +255,7 @@ def test_a_reply_no_longer_public_leaves_the_classification_filter(client, sessi
     )
     assert "丙类答复的提案" in page(client, "public:proposals", classification="C")
     Reply.objects.filter(pk=proposal.reply.pk).update(is_public=False)
-    refresh_search_document(proposal)  # as the reply services' hooks do
+    refresh_search_document(proposal)  # as the search receiver does after commit
     assert "丙类答复的提案" not in page(client, "public:proposals", classification="C")
 
 
