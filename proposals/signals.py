@@ -56,7 +56,6 @@ class _Ledger:
     def __init__(self, batch: "_Batch"):
         self.batch = batch
         self.moved: set[int] = set()  # versions this context moved
-        batch.ledgers.append(self)
 
     def __call__(self):
         self.batch.send()
@@ -64,7 +63,6 @@ class _Ledger:
 
 class _Batch:
     def __init__(self):
-        self.ledgers: list[_Ledger] = []
         self.reasons: dict[int, set[str]] = {}
         self.shared: set[str] = set()
         self.sent = False
@@ -82,24 +80,65 @@ class _Batch:
         _send(self.reasons, self.shared)
 
 
-def _ledgers(connection) -> list[_Ledger]:
-    """The ledgers of the current transaction that are still to run at commit."""
-    return [func for _sids, func, _robust in connection.run_on_commit if isinstance(func, _Ledger)]
+class _State:
+    """The live ledgers of a connection's transaction, and which proposals' versions they
+    moved. Django replaces its list of commit hooks when a savepoint rolls back or the
+    transaction ends, so a new list means: read them all again; otherwise only the hooks
+    added since are read (a transaction of thousands of changes stays linear)."""
+
+    def __init__(self, hooks: list):
+        self.hooks = hooks
+        self.read = 0
+        self.moved_by: dict[int, list[_Ledger]] = {}
+        self.batch: _Batch | None = None  # the transaction's, while not sent
+
+    def update(self) -> "_State":
+        for _sids, func, _robust in self.hooks[self.read :]:
+            if isinstance(func, _Ledger):
+                if not func.batch.sent:
+                    self.batch = func.batch
+                for pk in func.moved:
+                    self.moved_by.setdefault(pk, []).append(func)
+        self.read = len(self.hooks)
+        return self
+
+    def moved(self, pk: int) -> bool:
+        return any(pk in ledger.moved for ledger in self.moved_by.get(pk, ()))
+
+    def mark_moved(self, ledger: _Ledger, ids: set[int]) -> None:
+        ledger.moved |= ids
+        for pk in ids:
+            self.moved_by.setdefault(pk, []).append(ledger)
+
+    def forget_moved(self, ids) -> None:
+        for pk in ids:
+            for ledger in self.moved_by.pop(pk, ()):
+                ledger.moved.discard(pk)
 
 
-def _current_ledger(connection, using: str) -> _Ledger:
-    ledgers = _ledgers(connection)
-    batch = next((ledger.batch for ledger in ledgers if not ledger.batch.sent), None)
+def _state(connection) -> _State:
+    state = getattr(connection, "_proposal_changes", None)
+    if state is None or state.hooks is not connection.run_on_commit:
+        state = _State(connection.run_on_commit)
+        connection._proposal_changes = state
+    return state.update()
+
+
+def _current_ledger(connection, state: _State, using: str) -> _Ledger:
+    """This savepoint context's ledger: the last commit hook if it is one registered in
+    the same context, else a new one (sharing the transaction's unsent batch)."""
     if connection.run_on_commit:
         sids, func, _robust = connection.run_on_commit[-1]
         if (
             isinstance(func, _Ledger)
             and sids == set(connection.savepoint_ids)
-            and not (func.batch.sent)
+            and not func.batch.sent
         ):
             return func
+    batch = state.batch if state.batch is not None and not state.batch.sent else None
     ledger = _Ledger(batch or _Batch())
     transaction.on_commit(ledger, using=using)
+    state.update()
     return ledger
 
 
@@ -115,12 +154,12 @@ def changed(proposal_ids: Iterable[int], reason: str, *, using: str = DEFAULT_DB
         batch.add(ids, reason)
         batch.send()
         return
-    moved = set().union(*(ledger.moved for ledger in _ledgers(connection)))
-    ledger = _current_ledger(connection, using)
-    fresh = ids - moved
+    state = _state(connection)
+    ledger = _current_ledger(connection, state, using)
+    fresh = {pk for pk in ids if not state.moved(pk)}
     if fresh:
         pages.move_versions(fresh, using=using)
-        ledger.moved |= fresh
+        state.mark_moved(ledger, fresh)
     ledger.batch.add(ids, reason)
 
 
@@ -129,9 +168,7 @@ def page_stored(proposal_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -
     same transaction changes the proposal afterwards (tests render and change in one)."""
     connection = transaction.get_connection(using)
     if connection.in_atomic_block:
-        ids = set(proposal_ids)
-        for ledger in _ledgers(connection):
-            ledger.moved -= ids
+        _state(connection).forget_moved(set(proposal_ids))
 
 
 def _send(reasons: dict[int, set[str]], shared: set[str]) -> None:

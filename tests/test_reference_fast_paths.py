@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from proposals import pages, search
 from proposals.models import Proposal, PublicPage, SearchDocument
@@ -27,6 +27,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def site_language(settings):
+    """An English visit below leaves English active on this thread: put it back."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 class _Undo(Exception):

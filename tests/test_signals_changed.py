@@ -59,9 +59,8 @@ def test_one_reply_confirmation_moves_the_page_version_once(
     session, agency, bob, sent, django_capture_on_commit_callbacks
 ):
     proposal = make_published(session=session, agency=agency, reply=False, status=Status.ASSIGNED)
-    assignment = Assignment.objects.get(proposal=proposal)
-    Assignment.objects.filter(pk=assignment.pk).update(state=AssignmentState.ACCEPTED)
-    reply = make_draft_reply(assignment)
+    Assignment.objects.filter(proposal=proposal).update(state=AssignmentState.ACCEPTED)
+    reply = make_draft_reply(Assignment.objects.get(proposal=proposal))
     make_document(reply)
     assert Client().get(reverse("public:proposal", args=[proposal.pk])).status_code == 200
     stored_version = PublicPage.objects.get(proposal=proposal).version
