@@ -126,8 +126,8 @@ def page_modules() -> dict[str, Path]:
     this module and every project module it imports, transitively (imports inside
     functions too), read from the sources rather than from what a process happens to
     have imported, so a web process and a worker agree; plus the context processors and
-    template tag libraries a template runs. Installed packages are left out: their
-    versions change with a deploy, which rebuilds the static manifest anyway."""
+    template tag libraries a template runs. Installed packages are left out (after an
+    upgrade that changes pages, `manage.py build_public_pages --all`)."""
     base = Path(settings.BASE_DIR).resolve()
     engine = engines["django"].engine
     todo = [__name__, *(name.rsplit(".", 1)[0] for name in engine.context_processors)]
