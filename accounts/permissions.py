@@ -1,4 +1,6 @@
-"""Who may see and do what: the one place that decides it.
+"""What each role may open: the views' guards and the lookups' scopes, built on the role
+questions of accounts.policies (the one vocabulary; object questions in
+responses.policies).
 
 Roles (accounts.models.Role):
 - staff and admin see and do everything;
@@ -21,31 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-
-# --- What a user is ------------------------------------------------------------------
-def is_staff(user) -> bool:
-    """CPPCC staff or admin: every proposal, every action."""
-    return bool(user and user.is_authenticated and user.is_staff_member)
-
-
-def is_admin(user) -> bool:
-    """System administrator: staff plus the audit log and user administration."""
-    from accounts.models import Role
-
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role == Role.ADMIN)
-    )
-
-
-def is_officer(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_officer)
-
-
-def is_sponsor(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_sponsor_user)
+from accounts.policies import is_admin, is_officer, is_sponsor, is_staff
 
 
 # --- What a user may see ---------------------------------------------------------------
@@ -84,41 +62,6 @@ def visible_assignments(user) -> QuerySet:
     if is_officer(user):
         return Assignment.objects.filter(agency_id=user.agency_id)
     return Assignment.objects.none()
-
-
-def visible_replies(user) -> QuerySet:
-    """Replies: staff all; an officer their agency's (drafts too); a sponsor the confirmed
-    replies to their own proposals; everyone the public replies of published proposals."""
-    from responses.models import Reply, ReplyStatus
-
-    if is_staff(user):
-        return Reply.objects.all()
-    scope = Q(status=ReplyStatus.CONFIRMED, is_public=True, assignment__proposal__is_published=True)
-    if is_officer(user):
-        scope |= Q(assignment__agency_id=user.agency_id)
-    if is_sponsor(user):
-        scope |= Q(status=ReplyStatus.CONFIRMED, assignment__proposal__in=own_proposals(user))
-    return Reply.objects.filter(scope).distinct()
-
-
-def may_record_feedback(user, reply) -> bool:
-    """Satisfaction (征询意见) is recorded by staff, or by a sponsor on a confirmed reply
-    to one of their own proposals."""
-    from responses.models import ReplyStatus
-
-    if is_staff(user):
-        return True
-    return (
-        is_sponsor(user)
-        and reply.status == ReplyStatus.CONFIRMED
-        and own_proposals(user).filter(pk=reply.assignment.proposal_id).exists()
-    )
-
-
-def may_read_private_files(user) -> bool:
-    """Private reply files (drafts, non-public letters) are only for staff and officers;
-    which officer reads which file is decided by responses.selectors.document_for."""
-    return is_staff(user) or is_officer(user)
 
 
 # --- Decorators ------------------------------------------------------------------------

@@ -128,10 +128,6 @@ def letter_name(classification: str) -> str:
     return f"答复函（{classification}类）.docx"
 
 
-def seed_letter(path: Path) -> bytes:
-    return path.read_bytes()
-
-
 # --- synchronous rendering -------------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import ReadOnlyAdminMixin, StaffRoleAccess
-from proposals import hooks
 from proposals.models import (
     Action,
     Category,
@@ -212,11 +211,6 @@ class ProposalAdmin(StaffRoleAccess, admin.ModelAdmin):
             via="admin",
             fields=sorted(form.changed_data),
         )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Title, body or sponsors may have changed: the public search must follow.
-        hooks.publication_changed(form.instance)
 
     def _run_transition(self, request, queryset, service, done_message):
         done = 0

@@ -7,7 +7,6 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("提案")
 
     def ready(self):
-        from proposals import pages, selectors
+        from proposals import signals
 
-        pages.connect_signals()
-        selectors.connect_signals()
+        signals.connect()

@@ -15,20 +15,23 @@ What keeps a stored page right:
   Text from users is escaped, so a `<` in the page can only come from a template and
   these slots cannot be forged by a proposal's text.
 - `version` is the later of the proposal's `updated_at` and its search document's
-  `updated_at`. Every transition records an Event and `workflow.record_event` moves the
-  version in the same transaction (`touch`); the search-document refresh after commit
-  moves it again; names shown on the page that live in other rows (agencies, sponsors,
-  sessions, categories, sponsorships, assignments, replies and their files) move it when
-  they are saved or deleted, also from the admin (`connect_signals`). A page is read
-  only while its version is current, so a render that raced a change is never served.
-- `release` fingerprints the code that renders the page (templates,
-  translations, static files manifest, the page-shaping modules): after a deploy every
-  page is rendered again on its next visit (or by `manage.py build_public_pages`).
+  `updated_at`. Whatever changes a page says so through `proposals.signals.changed`
+  (every transition in `workflow.record_event`; a row the page shows saved or deleted
+  anywhere else, the admin included), which moves the version in the same transaction
+  as the change, once per transaction (`move_versions`). A page is read only while its
+  version is current, so a render that raced a change is never served. After commit
+  the `proposal_changed` receiver below renders the page again in a worker.
+- `release` fingerprints the code that renders the page (templates, the project modules
+  the rendering code imports, found by reading their imports, translations, static
+  files manifest): after a deploy that changes any of them every page is rendered again
+  on its next visit (or by `manage.py build_public_pages`).
 - `MAX_AGE` bounds what nothing above catches (an UPDATE made by hand in SQL).
 """
 
+import ast
 import functools
 import hashlib
+import importlib.util
 import logging
 import time
 from dataclasses import dataclass
@@ -40,7 +43,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import IntegrityError, connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest
 from django.middleware.csrf import get_token
@@ -52,7 +55,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from proposals import selectors
+from proposals import selectors, signals
 from proposals.models import Proposal, ProposalView, SearchDocument
 from proposals.models.pages import PublicPage
 
@@ -62,8 +65,6 @@ CSRF_SLOT = "<jy-slot-csrf>"
 VIEWS_SLOT = "<jy-slot-views>"
 MAX_AGE = timedelta(days=1)
 TEMPLATES = ("proposals/public/detail.html", "proposals/public/_detail_body.html")
-# Python modules whose output is part of the page (labels, periods, ordering).
-PAGE_MODULES = ("proposals/pages.py", "proposals/selectors.py", "proposals/models/core.py")
 
 
 # --- Which requests, which version ------------------------------------------------------
@@ -95,21 +96,93 @@ def _current_pages(language: str):
 @functools.cache
 def release() -> str:
     """A fingerprint of everything but the data that shapes a page, once per process:
-    the templates the page is made of, the translations, the static files manifest and
-    the modules in PAGE_MODULES. The same files give the same value on every host."""
-    base = Path(settings.BASE_DIR)
-    files = {name: base / name for name in PAGE_MODULES}
-    files |= {f"templates/{name}": Path(path) for name, path in _templates(TEMPLATES).items()}
+    the templates the page is made of, the project's Python modules that render it
+    (`page_modules`), the translations and the static files manifest. The same files
+    give the same value on every host."""
+    files = {f"templates/{name}": Path(path) for name, path in _templates(TEMPLATES).items()}
+    files |= page_modules()
     for folder in settings.LOCALE_PATHS:
         for path in Path(folder).rglob("*.po"):  # what the compiled .mo is made of
             files[f"locale/{path.relative_to(folder)}"] = path
     manifest = getattr(staticfiles_storage, "manifest_name", None)
     if manifest and staticfiles_storage.exists(manifest):
         files[manifest] = Path(staticfiles_storage.path(manifest))
+    return fingerprint(files)
+
+
+def fingerprint(files: dict[str, Path]) -> str:
     digest = hashlib.sha256(settings.LANGUAGE_CODE.encode())
     for name, path in sorted(files.items()):
-        digest.update(name.encode() + b"\0" + path.read_bytes())
+        digest.update(name.encode() + b"\0" + _read(path))
     return digest.hexdigest()[:16]
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def page_modules() -> dict[str, Path]:
+    """The project's source files that the page-rendering code runs, by relative path:
+    this module and every project module it imports, transitively (imports inside
+    functions too), read from the sources rather than from what a process happens to
+    have imported, so a web process and a worker agree; plus the context processors and
+    template tag libraries a template runs. Installed packages are left out (after an
+    upgrade that changes pages, `manage.py build_public_pages --all`)."""
+    base = Path(settings.BASE_DIR).resolve()
+    engine = engines["django"].engine
+    todo = [__name__, *(name.rsplit(".", 1)[0] for name in engine.context_processors)]
+    todo += [
+        function.__module__
+        for library in engine.template_libraries.values()
+        for function in (*library.tags.values(), *library.filters.values())
+    ]
+    found: dict[str, Path] = {}
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _source(name, base)
+        if path is None:
+            continue
+        found[path.relative_to(base).as_posix()] = path
+        todo.extend(_imported(name, path))
+    return found
+
+
+def _source(module: str, base: Path) -> Path | None:
+    """The module's .py file if it is the project's own, else None."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):  # `from package import name`: a name, not a module
+        return None
+    origin = spec.origin if spec else None
+    if not origin or not origin.endswith(".py"):
+        return None
+    path = Path(origin).resolve()
+    if not path.is_relative_to(base) or "site-packages" in path.parts:
+        return None
+    return path
+
+
+def _imported(module: str, path: Path) -> list[str]:
+    """The modules a source file imports, `from a import b` giving both a and a.b."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names = []
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                source = f"{parent}.{node.module}" if node.module else parent
+            else:
+                source = node.module
+            names += [source, *(f"{source}.{alias.name}" for alias in node.names)]
+    # A package's __init__ runs first; its parents' too.
+    parents = [".".join(module.split(".")[:i]) for i in range(1, module.count(".") + 1)]
+    return names + parents
 
 
 def _templates(names) -> dict[str, str]:
@@ -177,6 +250,35 @@ def visit(pk: int, language: str, visitor: str, using: str = "default") -> Visit
         _id, view_count, html = row
         counted = views.record(pk, visitor)
     return Visit(view_count + counted, html)
+
+
+def reference_visit(pk: int, language: str, using: str = "default") -> Visit:
+    """What visit() finds, before it counts the visit, in plain ORM: the published
+    proposal's view count and its current page (None if none). Http404 if the
+    proposal is not published. The reference the hand-written SQL is tested against."""
+    proposal = (
+        Proposal.objects.using(using)
+        .published()
+        .annotate(version=_version())
+        .filter(pk=pk)
+        .values("view_count", "version")
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    html = (
+        PublicPage.objects.using(using)
+        .filter(
+            proposal=pk,
+            language=language,
+            version=proposal["version"],
+            release=release(),
+            rendered_at__gte=timezone.now() - MAX_AGE,
+        )
+        .values_list("html", flat=True)
+        .first()
+    )
+    return Visit(proposal["view_count"], html)
 
 
 def _prepared(connection, sql: str, params: list):
@@ -249,6 +351,8 @@ def store(pages: list[PublicPage]) -> None:
         )
     except IntegrityError:
         logger.info("public page not stored: proposal deleted meanwhile", exc_info=True)
+        return
+    signals.page_stored([page.proposal_id for page in pages])
 
 
 def page_request(proposal_id: int, language: str) -> HttpRequest:
@@ -305,56 +409,40 @@ def build(ids, language: str | None = None, *, chunk: int = 200, progress=None) 
     return built
 
 
-# --- Moving the version ------------------------------------------------------------------
+# --- Moving the version, rendering again ------------------------------------------------
+
+MOVE_CHUNK = 5_000
 
 
-def touch(proposals: Q) -> int:
-    """Move the version of the proposals matching `proposals` (a Q on SearchDocument's
-    proposal, e.g. Q(proposal__assignments__agency=agency)); only published proposals
-    have a search document, and only they have pages."""
-    return SearchDocument.objects.filter(proposals).update(updated_at=timezone.now())
+def move_versions(proposal_ids, using: str = "default") -> int:
+    """Move the version of these proposals' pages, in the caller's transaction (called
+    by signals.changed only, once per transaction per proposal). Only published
+    proposals have a search document, and only they have pages."""
+    ids = sorted(proposal_ids)
+    now, moved = timezone.now(), 0
+    documents = SearchDocument.objects.using(using)
+    for start in range(0, len(ids), MOVE_CHUNK):
+        chunk = ids[start : start + MOVE_CHUNK]
+        moved += documents.filter(proposal__in=chunk).update(updated_at=now)
+    return moved
 
 
-def _affected(instance) -> Q | None:
-    """Which proposals' pages show this row."""
-    from proposals.models import Category, Session, Sponsor, Sponsorship
-    from responses.models import Agency, Assignment, Reply, ReplyDocument
-
-    match instance:
-        case Sponsorship() | Assignment():
-            return Q(proposal=instance.proposal_id)
-        case Reply():
-            return Q(proposal__assignments=instance.assignment_id)
-        case ReplyDocument():
-            return Q(proposal__assignments__replies=instance.reply_id)
-        case Agency():
-            return Q(proposal__assignments__agency=instance.pk)
-        case Sponsor():
-            return Q(proposal__sponsorships__sponsor=instance.pk)
-        case Category():
-            return Q(proposal__category=instance.pk)
-        case Session():
-            return Q(proposal__session=instance.pk)
-    return None
+# A name changed on many pages (an agency renamed): they render on their next visit, or
+# by `manage.py build_public_pages`, rather than all at once in the workers.
+QUEUE_LIMIT = 100
 
 
-def _row_changed(sender, instance, raw=False, **kwargs):
-    if raw:  # loaddata: no pages to move yet
+def proposals_changed(sender, reasons, **kwargs) -> None:
+    """Receiver of signals.proposal_changed: render the changed published pages now
+    rather than on their first visit. A broker that is down costs nothing but that."""
+    from proposals.signals import changed_ids
+    from proposals.tasks import build_public_page_task
+
+    ids = changed_ids(reasons)
+    if not ids or len(ids) > QUEUE_LIMIT:
         return
-    affected = _affected(instance)
-    if affected is not None:
-        touch(affected)
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from proposals.models import Category, Session, Sponsor, Sponsorship
-    from responses.models import Agency, Assignment, Reply, ReplyDocument
-
-    for model in (Sponsorship, Assignment, Reply, ReplyDocument, Agency, Sponsor, Category):
-        post_save.connect(_row_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
-        post_delete.connect(
-            _row_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}"
-        )
-    post_save.connect(_row_changed, sender=Session, dispatch_uid="pages-save-Session")
+    for pk in Proposal.objects.published().filter(pk__in=ids).values_list("pk", flat=True):
+        try:
+            build_public_page_task.delay(pk)
+        except Exception:  # noqa: BLE001 - kombu OperationalError and friends
+            logger.warning("public page not queued", extra={"proposal_id": pk})

@@ -38,7 +38,6 @@ from functools import reduce
 from django.db import connections, transaction
 from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -405,6 +404,37 @@ def attach_snippets(proposals, terms: list[Term]) -> None:
         proposal.search_snippet = snippet(content, terms, skip=content.find("\n") + 1)
 
 
+# --- The reference -----------------------------------------------------------------------
+
+
+def reference_hits(terms: list[Term], proposals: QuerySet | None = None) -> list[int]:
+    """The ids a search finds, in search_order, worked out in Python from each published
+    proposal's public text (document_text): no index, no token columns, no copies, no
+    two-run paging. What RankedHits and search() are tested against; slow by design."""
+    proposals = Proposal.objects.published() if proposals is None else proposals
+    ranked = []
+    for proposal in proposals.order_by():
+        text = document_text(proposal)
+        if all(_holds(text, term) for term in terms):
+            title = normalize(proposal.title)
+            rank = sum(term.text in title for term in terms)
+            ranked.append((-rank, -proposal.published_at.timestamp(), -proposal.pk))
+    return [-pk for *_key, pk in sorted(ranked)]
+
+
+def _holds(text: str, term: Term) -> bool:
+    """Whether the text holds the term as search defines it: a lone CJK character
+    anywhere; otherwise the term's tokens one after the other among the text's (so a
+    Latin word matches whole words only: "ai" is not in "xai")."""
+    if _single_character(term):
+        return term.text in normalize(text)
+    tokens, wanted = tokenize(text), list(term.tokens)
+    return any(
+        tokens[start : start + len(wanted)] == wanted
+        for start in range(len(tokens) - len(wanted) + 1)
+    )
+
+
 # --- Keeping documents fresh -----------------------------------------------------------
 
 
@@ -457,9 +487,13 @@ def compose_document(title: str, body: str, reply_texts) -> str:
 def refresh_search_document(proposal: Proposal) -> SearchDocument | None:
     """Make the proposal's search document match what the public may see of it now.
 
-    Call after publish/unpublish, reply confirm/reopen, a change of a published
-    proposal's text, and when a public reply's document text has been extracted.
-    An unpublished proposal loses its document.
+    The receiver below calls it after commit for every proposal that changed (see
+    proposals.signals). An unpublished proposal loses its document.
+
+    The document's `updated_at` is the stored page's version stamp, which only
+    signals.changed moves (in the transaction of the change): a refresh leaves it as it
+    is, and a new document starts at the proposal's own `updated_at`, so the version
+    (the later of the two) does not move a second time after commit.
     """
     pk = proposal.pk
     proposal = Proposal.objects.filter(pk=pk).first()
@@ -470,14 +504,26 @@ def refresh_search_document(proposal: Proposal) -> SearchDocument | None:
     content = document_text(proposal, replies)
     document, _created = SearchDocument.objects.update_or_create(
         proposal=proposal,
-        defaults={
+        defaults={"content": content, "tokens": document_tokens(content)}
+        | list_fields(proposal, replies),
+        create_defaults={
             "content": content,
             "tokens": document_tokens(content),
-            "updated_at": timezone.now(),
+            "updated_at": proposal.updated_at,
             **list_fields(proposal, replies),
         },
     )
     return document
+
+
+def proposals_changed(sender, reasons, **kwargs) -> None:
+    """Receiver of signals.proposal_changed: refresh the documents of the proposals whose
+    text, replies or publication may have changed (a renamed agency changes none)."""
+    from proposals.signals import changed_ids
+
+    for proposal in Proposal.objects.filter(pk__in=changed_ids(reasons)).only("pk"):
+        refresh_search_document(proposal)
+    # Deleted proposals lose their documents with them (CASCADE).
 
 
 def list_fields(proposal: Proposal, replies) -> dict:

@@ -423,25 +423,19 @@ def forget_cached() -> None:
     cache.delete_many([_scoped(key) for key in PORTAL_CACHE_KEYS])
 
 
-def _forget_filter_options(sender, **kwargs):
+def proposals_changed(sender, reasons, shared, **kwargs) -> None:
+    """Receiver of signals.proposal_changed: drop the cached figures a change may alter,
+    and the list's dropdowns when a session, category or agency was added, renamed or
+    removed (so they show at once, not when their cached copy expires)."""
+    from proposals.signals import Reason
+
+    keys = [key for key in PORTAL_CACHE_KEYS if key != FILTER_OPTIONS_KEY]
+    if Reason.SHARED in shared or any(Reason.SHARED in codes for codes in reasons.values()):
+        keys.append(FILTER_OPTIONS_KEY)
     try:
-        cache.delete(_scoped(FILTER_OPTIONS_KEY))
+        cache.delete_many([_scoped(key) for key in keys])
     except Exception:  # noqa: BLE001 - a cache that is down holds nothing stale either
-        logger.warning("cache unavailable for %s", FILTER_OPTIONS_KEY, exc_info=True)
-
-
-def connect_signals() -> None:
-    """A session, category or agency added, renamed or removed shows in the list's
-    dropdowns at once, not when their cached copy expires."""
-    from django.db.models.signals import post_delete, post_save
-
-    for model in (Session, Category, Agency):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _forget_filter_options,
-                sender=model,
-                dispatch_uid=f"filter-options-{signal is post_save}-{model.__name__}",
-            )
+        logger.warning("cache unavailable for %s", keys, exc_info=True)
 
 
 def cached(key: str, seconds: int, compute):

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.policies import may_act_as_staff
 from common import clock
-from proposals import hooks
 from proposals.models import (
     Action,
     Category,
@@ -29,7 +29,6 @@ from proposals.workflow import (
     lock,
     move_proposal,
     record_event,
-    require_staff,
     required_text,
     state_label,
 )
@@ -131,7 +130,7 @@ def create_proposal(
     staff entering at once never get the same number); a proposal entered by staff is
     submitted unless `draft`.
     """
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     title = _filled(title, _("标题"))
     body = _filled(body, _("内容"))
     if lead_sponsor is None:
@@ -182,7 +181,7 @@ def update_proposal(
     **fields,
 ) -> Proposal:
     """Correct a proposal's fields before it is assigned. Staff only; records what changed."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     unknown = set(fields) - _UPDATABLE_FIELDS
     if unknown:
         raise TransitionError(
@@ -207,14 +206,13 @@ def update_proposal(
         changed.append("sponsors")
     if changed:
         record_event(proposal, Action.UPDATE, by=by, fields=changed)
-        hooks.text_changed(proposal)
     return proposal
 
 
 @transaction.atomic
 def submit_proposal(proposal: Proposal, *, by) -> Proposal:
     """草稿 → 已提交."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     return _move(
         proposal,
         allowed={Status.DRAFT},
@@ -228,7 +226,7 @@ def submit_proposal(proposal: Proposal, *, by) -> Proposal:
 @transaction.atomic
 def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     """立案: a submitted proposal passes review. Two staff at once: the second is refused."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     return _move(
         proposal,
         allowed={Status.SUBMITTED},
@@ -244,7 +242,7 @@ def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
 @transaction.atomic
 def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
     """不予立案: the reason is required and is kept as the review note."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     reason = _filled(reason, _("不予立案理由"))
     return _move(
         proposal,
@@ -261,7 +259,7 @@ def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
 @transaction.atomic
 def convert_proposal(proposal: Proposal, *, note: str = "", by) -> Proposal:
     """转意见建议: handled as an opinion instead of a proposal."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     return _move(
         proposal,
         allowed={Status.SUBMITTED},
@@ -286,7 +284,7 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
     """
     from responses import handling
 
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     if into.pk == proposal.pk:
         raise TransitionError(_("不能把提案并入它自己。"))
     target = lock(into)
@@ -316,7 +314,7 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
 @transaction.atomic
 def set_key_proposal(proposal: Proposal, *, is_key: bool, supervisor=None, by) -> Proposal:
     """重点提案: a key proposal may name its supervising leader (督办领导)."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     current = lock(proposal)
     if current.status in {Status.REJECTED, Status.CONVERTED, Status.MERGED}:
         _refuse(current, str(Action.SET_KEY.label))
@@ -336,7 +334,7 @@ def set_key_proposal(proposal: Proposal, *, is_key: bool, supervisor=None, by) -
 @transaction.atomic
 def publish_proposal(proposal: Proposal, *, by) -> Proposal:
     """公开: the proposal (and its public replies) appear on the public portal."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     current = lock(proposal)
     if current.is_published:
         raise TransitionError(_("该提案已经公开。"))
@@ -346,21 +344,19 @@ def publish_proposal(proposal: Proposal, *, by) -> Proposal:
     proposal.published_at = clock.now()
     proposal.save(update_fields=["is_published", "published_at", "updated_at"])
     record_event(proposal, Action.PUBLISH, by=by)
-    hooks.publication_changed(proposal)
     return proposal
 
 
 @transaction.atomic
 def unpublish_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     """取消公开: withdrawn from every public page, API, feed and file URL at once."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     current = lock(proposal)
     if not current.is_published:
         raise TransitionError(_("该提案尚未公开。"))
     proposal.is_published = False
     proposal.save(update_fields=["is_published", "updated_at"])
     record_event(proposal, Action.UNPUBLISH, by=by, note=note)
-    hooks.publication_changed(proposal)
     return proposal
 
 
@@ -371,7 +367,7 @@ def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     Every assignment still open (a joint or assisting agency's, say) ends with it, each
     with its event, so nothing of a closed proposal is pending, reminded or overdue.
     """
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     from responses import handling
 
     waiting = handling.owing_reply(proposal)

@@ -1,8 +1,8 @@
-"""What every transition shares: its error, its permission checks, its audit row."""
+"""What every transition shares: its error and its audit row. (Who may make it is
+asked of accounts.policies and responses.policies.)"""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
 
 from common import clock
 from proposals.models import Event, Proposal
@@ -26,19 +26,6 @@ def required_text(value: str | None, message) -> str:
     return value
 
 
-def require_staff(user) -> None:
-    if user is None or not getattr(user, "is_staff_member", False):
-        raise PermissionDenied(_("只有提案委员会工作人员可以执行此操作。"))
-
-
-def require_agency_member(user, agency) -> None:
-    """Staff may act for any agency; an officer only for their own."""
-    if user is not None and getattr(user, "is_staff_member", False):
-        return
-    if user is None or not getattr(user, "is_officer", False) or user.agency_id != agency.pk:
-        raise PermissionDenied(_("您不是该承办单位的联络员，不能执行此操作。"))
-
-
 def state_label(choices: type[models.TextChoices], value: str) -> str:
     try:
         return str(choices(value).label)
@@ -57,11 +44,12 @@ def record_event(
     assignment=None,
     **data,
 ) -> Event:
-    """The audit row of a transition. It also moves the version of the proposal's stored
-    public page (proposals.pages), in the same transaction as the change it records."""
-    from proposals import pages
+    """The audit row of a transition. It also announces the change (proposals.signals):
+    the version of the proposal's stored public page moves in the same transaction as
+    the change it records, the derived data is refreshed after commit."""
+    from proposals import signals
 
-    pages.touch(models.Q(proposal=proposal.pk))
+    signals.changed([proposal.pk], signals.Reason.EVENT)
     return Event.objects.create(
         proposal=proposal,
         assignment=assignment,

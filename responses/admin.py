@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 import responses.admin_reminders  # noqa: F401  (the calendar and reminder models)
 from accounts.admin import OfficerInline, StaffRoleAccess
 from common import clock
-from proposals import hooks
 from proposals.admin import EventInline as ProposalEventInline
 from responses import timeliness
 from responses.models import (
@@ -379,11 +378,6 @@ class ReplyAdmin(WorkflowRecordAdmin):
     @admin.display(description=_("办理类型"), ordering="classification")
     def classification_display(self, reply):
         return reply.get_classification_display()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Disclosure or summary may have changed: the public pages and search follow.
-        hooks.reply_changed(obj.assignment.proposal)
 
 
 @admin.register(ReplyDocument)

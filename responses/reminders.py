@@ -235,18 +235,6 @@ def reschedule_open_assignments(*, now=None, batch_size: int = 2000) -> int:
         last_pk = chunk[-1].pk
 
 
-def upcoming(assignment: Assignment, *, ctx: Context | None = None, limit: int = 6) -> list:
-    """The next few points with their times, for pages that show the schedule."""
-    ctx = ctx or Context.load()
-    now, out = timezone.now(), []
-    for point in points(assignment, ctx):
-        if ctx.at(point.on) > now:
-            out.append((ctx.at(point.on), point))
-            if len(out) == limit:
-                break
-    return out
-
-
 # --- Texts ----------------------------------------------------------------------------------
 
 
@@ -342,6 +330,15 @@ def _claim(ids: list[int], now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _claim_plain(ids: list[int], now: datetime) -> list[int]:
+    """What _claim does, in plain ORM (its reference in tests; not safe against a
+    concurrent sweep, which the conditional UPDATE is)."""
+    due = Assignment.objects.filter(pk__in=ids, next_reminder_at__lte=now)
+    claimed = sorted(due.values_list("pk", flat=True))
+    Assignment.objects.filter(pk__in=claimed).update(next_reminder_at=now + CLAIM_LEASE)
+    return claimed
+
+
 def _load(ids) -> list[Assignment]:
     return list(
         Assignment.objects.filter(pk__in=ids)
@@ -364,6 +361,11 @@ def _reschedule(planned) -> None:
                 [[a.pk for a, _p, _n in planned], [n for _a, _p, n in planned]],
             )
         return
+    _reschedule_plain(planned)
+
+
+def _reschedule_plain(planned) -> None:
+    """What _reschedule does, with bulk_update (SQLite's way, and its reference in tests)."""
     for assignment, _point, next_at in planned:
         assignment.next_reminder_at = next_at
     Assignment.objects.bulk_update([a for a, _p, _n in planned], ["next_reminder_at"])
@@ -700,11 +702,12 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
     """催办: staff chase one assignment now — an in-app notice and an immediate e-mail to
     the agency's officers (and a key proposal's supervisor). Once per assignment a day:
     a second click the same day is refused, not sent twice."""
+    from accounts.policies import may_act_as_staff
     from proposals.models import Action
-    from proposals.workflow import TransitionError, lock, record_event, require_staff
+    from proposals.workflow import TransitionError, lock, record_event
     from responses.tasks import send_delivery_task
 
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     current = lock(assignment)
     if current.state in OPEN_STATES and not timeliness.owes(current):
         raise TransitionError(_("已免于等待该单位的会办意见，无需催办。"))

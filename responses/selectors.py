@@ -8,14 +8,13 @@ queries whatever the page size (pinned in tests/test_officer_list.py).
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proposals.models import Event, Status
+from responses import policies
 from responses.models import (
     OPEN_STATES,
     OPINION_ROLES,
-    REPLYING_ROLES,
     Assignment,
     AssignmentState,
     ExtensionRequest,
@@ -107,49 +106,6 @@ def waiting_on_agency(assignment: Assignment) -> list[str]:
     return waiting
 
 
-@dataclass(frozen=True)
-class Actions:
-    """The actions an officer is offered now; the services still decide on POST."""
-
-    accept: bool
-    reassignment: bool
-    extension: bool
-    opinion: bool
-    reply: bool
-    draft_reply: Reply | None
-
-    @property
-    def any(self) -> bool:
-        return any(
-            [self.accept, self.reassignment, self.extension, self.opinion, self.reply]
-        ) or bool(self.draft_reply)
-
-
-def available_actions(
-    assignment: Assignment,
-    *,
-    replies: list[Reply],
-    pending_extension: bool,
-    waiting_for_opinions: bool = False,
-    today=None,
-) -> Actions:
-    today = today or timezone.localdate()
-    state = assignment.state
-    early = {AssignmentState.PENDING, AssignmentState.ACCEPTED}
-    draft = next((r for r in replies if r.status == ReplyStatus.DRAFT), None)
-    return Actions(
-        accept=state == AssignmentState.PENDING,
-        reassignment=state in early
-        and (assignment.reassignment_deadline is None or today <= assignment.reassignment_deadline),
-        extension=state in early and not pending_extension,
-        opinion=assignment.role in OPINION_ROLES and state in early,
-        reply=assignment.role in REPLYING_ROLES
-        and state in {AssignmentState.ACCEPTED, AssignmentState.REHANDLING}
-        and not waiting_for_opinions,
-        draft_reply=draft,
-    )
-
-
 @dataclass
 class AssignmentDetail:
     assignment: Assignment
@@ -160,7 +116,8 @@ class AssignmentDetail:
     replies: list[Reply]
     events: list[Event]
     missing_opinions: list[Assignment]
-    actions: Actions
+    draft_reply: Reply | None
+    pending_extension: bool
 
 
 def own_assignment(agency, assignment_id: int) -> Assignment:
@@ -226,12 +183,8 @@ def assignment_detail(agency, assignment_id: int) -> AssignmentDetail:
             .order_by("-created_at", "-id")
         ),
         missing_opinions=missing,
-        actions=available_actions(
-            assignment,
-            replies=replies,
-            pending_extension=any(e.status == RequestStatus.PENDING for e in extensions),
-            waiting_for_opinions=bool(missing),
-        ),
+        draft_reply=next((r for r in replies if r.status == ReplyStatus.DRAFT), None),
+        pending_extension=any(e.status == RequestStatus.PENDING for e in extensions),
     )
 
 
@@ -279,12 +232,10 @@ def document_for(user, document_id: int) -> ReplyDocument:
 
     Raises ReplyDocument.DoesNotExist otherwise, so a guessed id looks like a missing one.
     """
-    documents = ReplyDocument.objects.select_related("reply__assignment")
-    if not getattr(user, "is_staff_member", False):
-        if not getattr(user, "is_officer", False):
-            raise ReplyDocument.DoesNotExist
-        documents = documents.filter(reply__assignment__agency_id=user.agency_id)
-    return documents.get(pk=document_id)
+    document = ReplyDocument.objects.select_related("reply__assignment").get(pk=document_id)
+    if not policies.may_read_letter(user, document.reply):
+        raise ReplyDocument.DoesNotExist
+    return document
 
 
 def opinion_for(user, opinion_id: int) -> JointOpinion:

@@ -16,19 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.policies import may_act_as_staff
 from common import clock
-from proposals import hooks
 from proposals.models import Action, Proposal, Sponsor, Status
 from proposals.workflow import (
     TransitionError,
     lock,
     record_event,
-    require_agency_member,
-    require_staff,
     required_text,
     state_label,
 )
-from responses import deadlines, handling
+from responses import deadlines, handling, policies
 from responses.models import (
     CLASSIFICATION_LABELS,
     OPEN_STATES,
@@ -189,7 +187,7 @@ def assign_proposal(
     / 分办×2+; no agency twice. The deadline defaults to the committee's period (3 months)
     and may be overridden with a reason, never past the extension limit (6 months).
     """
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     current = lock(proposal)
     if current.status != Status.REGISTERED:
         raise TransitionError(
@@ -257,7 +255,7 @@ def add_assignment(
     deadline_reason: str = "",
 ) -> Assignment:
     """Add one agency to a proposal already being handled (e.g. after a reassignment)."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     current = lock(proposal)
     if current.status not in HANDLING | {Status.REPLIED}:
         raise TransitionError(
@@ -297,7 +295,7 @@ def add_assignment(
 @transaction.atomic
 def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) -> Assignment:
     """Staff move a running deadline by hand (with a reason), within the extension limit."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     current = lock(assignment)
     if current.state not in {
         AssignmentState.PENDING,
@@ -335,7 +333,7 @@ def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) 
 @transaction.atomic
 def accept_assignment(assignment: Assignment, *, by) -> Assignment:
     """签收: the agency acknowledges the assignment."""
-    require_agency_member(by, assignment.agency)
+    policies.may_accept(by, assignment).enforce()
     _set_state(
         assignment,
         allowed={AssignmentState.PENDING},
@@ -352,7 +350,7 @@ def accept_assignment(assignment: Assignment, *, by) -> Assignment:
 @transaction.atomic
 def request_reassignment(assignment: Assignment, *, reason: str, by, suggested_agency: str = ""):
     """申请调整: outside the agency's remit; only within the window after assignment."""
-    require_agency_member(by, assignment.agency)
+    policies.may_request_reassignment(by, assignment).enforce()
     reason = required_text(reason, _("请说明申请调整的理由。"))
     today = clock.today()
     if assignment.reassignment_deadline and today > assignment.reassignment_deadline:
@@ -406,7 +404,7 @@ def decide_reassignment(
     Approved without a new agency, the proposal's status is derived again: 已答复 when the
     agencies left have all replied, 已立案 (to be assigned again) when no agency that
     owes a reply is left."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     request = _claim_request(request, ReassignmentRequest)
     note = (note or "").strip()
     if not approve and not note:
@@ -451,7 +449,7 @@ def request_extension(
     assignment: Assignment, *, requested_deadline: date, reason: str, by
 ) -> ExtensionRequest:
     """延期申请: to a later date, never past the limit from assignment (default 6 months)."""
-    require_agency_member(by, assignment.agency)
+    policies.may_request_extension(by, assignment).enforce()
     current = lock(assignment)
     if current.state not in {AssignmentState.PENDING, AssignmentState.ACCEPTED}:
         _refuse_state(current, Action.REQUEST_EXTENSION)
@@ -492,7 +490,7 @@ def decide_extension(
     request: ExtensionRequest, *, approve: bool, by, note: str = ""
 ) -> ExtensionRequest:
     """Staff grant the requested date (the deadline explains who approved it) or refuse."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     request = _claim_request(request, ExtensionRequest)
     note = (note or "").strip()
     if not approve and not note:
@@ -531,7 +529,7 @@ def decide_extension(
 @transaction.atomic
 def file_joint_opinion(assignment: Assignment, *, body: str, by, attachment=None) -> JointOpinion:
     """会办意见: a joint or assisting agency sends its opinion to the lead agency."""
-    require_agency_member(by, assignment.agency)
+    policies.may_file_opinion(by, assignment).enforce()
     if assignment.role not in OPINION_ROLES:
         raise TransitionError(_("只有会办或协办单位提交会办意见；主办单位请直接答复。"))
     body = required_text(body, _("请填写会办意见。"))
@@ -557,7 +555,7 @@ def waive_joint_opinions(assignment: Assignment, *, by, note: str = "") -> Assig
     """Staff let the lead reply without waiting for the missing joint opinions. The joint
     and assisting agencies that have not filed theirs no longer owe it: they are neither
     reminded nor overdue (their rows carry the waiver too), though they may still file."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     if assignment.role != Role.LEAD:
         raise TransitionError(_("只有主办单位的交办需要等待会办意见。"))
     helpers = list(
@@ -628,7 +626,7 @@ def file_reply(
     the committee's scheme; the reply date is not in the future nor before assignment.
     Filing again before confirmation updates the draft.
     """
-    require_agency_member(by, assignment.agency)
+    policies.may_file_reply(by, assignment).enforce()
     current = lock(assignment)
     if current.role not in REPLYING_ROLES:
         raise TransitionError(_("会办、协办单位不直接答复提案人，请提交会办意见。"))
@@ -684,7 +682,7 @@ def attach_document(reply: Reply, *, upload, by) -> ReplyDocument:
     from responses.documents import queue_render
     from responses.documents.sniff import RejectedDocument, inspect_upload
 
-    require_agency_member(by, reply.assignment.agency)
+    policies.may_change_letters(by, reply).enforce()
     if lock(reply).status != ReplyStatus.DRAFT:
         raise TransitionError(_("答复已确认，不能再更换附件；如需修改请联系提案委员会退回。"))
     try:
@@ -727,7 +725,7 @@ def remove_document(document: ReplyDocument, *, by) -> None:
     """Take a letter off a draft reply (e.g. one that failed to render) so a corrected one
     can replace it. Confirmed replies keep their letters; the event keeps name and sha256."""
     reply = document.reply
-    require_agency_member(by, reply.assignment.agency)
+    policies.may_change_letters(by, reply).enforce()
     if lock(reply).status != ReplyStatus.DRAFT:
         raise TransitionError(_("答复已确认，不能再更换附件；如需修改请联系提案委员会退回。"))
     record_event(
@@ -754,7 +752,7 @@ def remove_document(document: ReplyDocument, *, by) -> None:
 def confirm_reply(reply: Reply, *, by) -> Reply:
     """确认答复: locks the reply. Needs at least one letter rendered to PDF. The proposal
     becomes 已答复 once every agency that owes a reply has confirmed one."""
-    require_agency_member(by, reply.assignment.agency)
+    policies.may_confirm_reply(by, reply).enforce()
     if lock(reply).status != ReplyStatus.DRAFT:
         raise TransitionError(_("该答复已经确认。"))
     documents = list(reply.documents.all())
@@ -778,16 +776,15 @@ def confirm_reply(reply: Reply, *, by) -> Reply:
     )
     reply.status, reply.confirmed_at = ReplyStatus.CONFIRMED, clock.now()
     reply.save(update_fields=["status", "confirmed_at"])
-    proposal = handling.refresh_status(assignment.proposal, by=by, action=Action.CONFIRM_REPLY)
+    handling.refresh_status(assignment.proposal, by=by, action=Action.CONFIRM_REPLY)
     _after_deadline_change(assignment)
-    hooks.reply_changed(proposal)
     return reply
 
 
 @transaction.atomic
 def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     """Staff send a confirmed reply back to draft so the agency can correct it (audited)."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     note = required_text(note, _("请说明退回答复的理由。"))
     if lock(reply).status != ReplyStatus.CONFIRMED:
         raise TransitionError(_("只有已确认的答复可以退回修改。"))
@@ -805,11 +802,10 @@ def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     )
     reply.status, reply.confirmed_at = ReplyStatus.DRAFT, None
     reply.save(update_fields=["status", "confirmed_at"])
-    proposal = handling.refresh_status(
+    handling.refresh_status(
         assignment.proposal, by=by, action=Action.REOPEN_REPLY, note=note, reopen=True
     )
     _after_deadline_change(assignment)
-    hooks.reply_changed(proposal)
     return reply
 
 
@@ -827,9 +823,7 @@ def record_feedback(
 ) -> Feedback:
     """征询意见: a sponsor's satisfaction with a confirmed reply, by the sponsor or by staff
     on their behalf. Recording again replaces the earlier answer (audited)."""
-    is_self = getattr(by, "is_sponsor_user", False) and by.sponsor_id == sponsor.pk
-    if not is_self:
-        require_staff(by)
+    policies.may_record_feedback(by, reply, sponsor=sponsor).enforce()
     if satisfaction not in Satisfaction.values:
         raise TransitionError(_("请选择满意、基本满意或不满意。"))
     reply = Reply.objects.select_related("assignment__proposal").get(pk=reply.pk)
@@ -870,7 +864,7 @@ def send_back_for_rehandling(
 ) -> Assignment:
     """重新办理: after a 不满意, the agency handles the proposal again with a new deadline
     (default 1 month from today)."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     latest = assignment.replies.filter(status=ReplyStatus.CONFIRMED).order_by("-round").first()
     if (
         latest is None

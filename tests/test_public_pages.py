@@ -282,7 +282,7 @@ def test_the_cached_page_follows_reply_changes_and_unpublishing(client, session,
     assert "初次答复" in page(client, "public:proposal", proposal.pk)
     proposal.reply.summary = "修改后的答复"
     proposal.reply.save()
-    refresh_search_document(proposal)  # what the reply hooks do after a change
+    refresh_search_document(proposal)  # what the search receiver does after a change
     assert "修改后的答复" in page(client, "public:proposal", proposal.pk)
     Proposal.objects.filter(pk=proposal.pk).update(is_published=False)
     assert client.get(reverse("public:proposal", args=[proposal.pk])).status_code == 404

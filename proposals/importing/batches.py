@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.policies import may_act_as_staff
 from proposals.importing.bulk import ImportReport, run_import
 from proposals.models import ImportBatch, ImportSource, ImportStatus
-from proposals.workflow import TransitionError, require_staff
+from proposals.workflow import TransitionError
 
 
 def _record(batch: ImportBatch, report: ImportReport, *, imported: bool) -> ImportBatch:
@@ -30,7 +31,7 @@ def _record(batch: ImportBatch, report: ImportReport, *, imported: bool) -> Impo
 
 
 def new_batch(content: bytes, filename: str, *, by, source=ImportSource.WEB) -> ImportBatch:
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     return ImportBatch.objects.create(
         original_name=(filename or "import").replace("\\", "/").rsplit("/", 1)[-1][:255],
         sha256=hashlib.sha256(content).hexdigest(),
@@ -61,7 +62,7 @@ def preview_file(content: bytes, filename: str, *, by, source=ImportSource.WEB) 
 def import_batch(batch: ImportBatch, *, by, progress=None, on_rows=None) -> ImportBatch:
     """Import a previewed file. Refused twice over: a batch imports once, and the import
     itself finds nothing new in a file already imported."""
-    require_staff(by)
+    may_act_as_staff(by).enforce()
     with transaction.atomic():
         current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if current.status == ImportStatus.IMPORTED:

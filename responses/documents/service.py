@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals import hooks
+from proposals import signals
 from responses.documents.cover import cover_for_document
 from responses.documents.render import RenderError, render_bytes
 from responses.models import RenderStatus, ReplyDocument, ReplyStatus
@@ -152,7 +152,7 @@ def render_document(
         delete_quietly(document.pdf.storage, old_pdf)
     if document.reply.status == ReplyStatus.CONFIRMED:
         # A re-render of a published reply changes the text the portal searches.
-        hooks.reply_changed(document.reply.assignment.proposal)
+        signals.changed([document.reply.assignment.proposal_id], signals.Reason.LETTER)
     logger.info(
         "document %s rendered by %s in %.2f s (%d pages)",
         document.pk,

@@ -83,12 +83,6 @@ def inspect_upload(uploaded_file) -> Inspection:
     return inspect_bytes(data, name)
 
 
-def inspect_path(path) -> Inspection:
-    with open(path, "rb") as handle:
-        handle.size = None  # the read below still stops one byte past the limit
-        return inspect_upload(handle)
-
-
 def inspect_bytes(data: bytes, name: str = "") -> Inspection:
     limit = settings.REPLY_UPLOAD_MAX_BYTES
     if len(data) == 0:

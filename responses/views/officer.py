@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from common import clock
-from responses import deadlines, selectors, services, timeliness
+from responses import deadlines, policies, selectors, services, timeliness
 from responses.filters import OfficerAssignmentFilter
 from responses.forms import ExtensionForm, OpinionForm, ReassignmentForm, ReplyForm
-from responses.models import RenderStatus, ReplyStatus
+from responses.models import ReplyStatus
 
 PAGE_SIZE = 20
 
@@ -79,6 +79,12 @@ def assignment_detail(request, assignment_id):
         "officer/assignment_detail.html",
         {
             "detail": detail,
+            "actions": policies.actions_for(
+                request.user,
+                assignment,
+                pending_extension=detail.pending_extension,
+                missing_opinions=detail.missing_opinions,
+            ),
             "assignment": assignment,
             "proposal": assignment.proposal,
             "owes": timeliness.owes(assignment),
@@ -289,9 +295,7 @@ def reply_detail(request, reply_id):
             "proposal": reply.assignment.proposal,
             "documents": documents,
             "rendering": rendering,
-            "can_confirm": reply.status == ReplyStatus.DRAFT
-            and bool(documents)
-            and all(d.render_status == RenderStatus.READY for d in documents),
+            "actions": policies.reply_actions_for(request.user, reply),
         },
     )
 

@@ -1,0 +1,229 @@
+"""Who may do what to an assignment or a reply, now: the object questions of the one
+permission vocabulary (accounts.policies has the role questions and Decision).
+
+Each `may_*` answers for the object as it is, with the refusal the service raises: the
+services enforce it first thing, the officer's pages show the actions it allows
+(`actions_for`, `reply_actions_for`), so a button is offered exactly when its service
+would accept it. (The services check the state again on the row they lock.) Arguments
+like `replies` let a page pass what it has already loaded; left out, they are read.
+tests/test_policies_matrix.py holds the services and these to the same answers.
+"""
+
+from django.utils.translation import gettext as _
+
+from accounts.policies import (
+    ALLOWED,
+    Decision,
+    is_officer_of,
+    is_sponsor_self,
+    is_staff,
+    may_act_as_staff,
+    may_act_for_agency,
+    refused,
+)
+from common import clock
+from proposals.models import Action
+from proposals.workflow import TransitionError, state_label
+from responses.models import (
+    OPINION_ROLES,
+    REPLYING_ROLES,
+    AssignmentState,
+    RenderStatus,
+    ReplyStatus,
+    RequestStatus,
+)
+
+EARLY = frozenset({AssignmentState.PENDING, AssignmentState.ACCEPTED})
+REPLYING = frozenset({AssignmentState.ACCEPTED, AssignmentState.REHANDLING})
+
+# The codes actions_for / reply_actions_for return (what the templates test).
+ACCEPT = Action.ACCEPT.value
+REQUEST_REASSIGNMENT = Action.REQUEST_REASSIGNMENT.value
+REQUEST_EXTENSION = Action.REQUEST_EXTENSION.value
+FILE_OPINION = Action.FILE_OPINION.value
+FILE_REPLY = Action.FILE_REPLY.value
+ATTACH_DOCUMENT = Action.ATTACH_DOCUMENT.value
+REMOVE_DOCUMENT = Action.REMOVE_DOCUMENT.value
+CONFIRM_REPLY = Action.CONFIRM_REPLY.value
+RECORD_FEEDBACK = Action.RECORD_FEEDBACK.value
+
+
+def _in_state(assignment, allowed, action: str) -> Decision:
+    if assignment.state in allowed:
+        return ALLOWED
+    return refused(
+        TransitionError(
+            _("%(agency)s的交办当前状态为“%(state)s”，不能%(action)s。"),
+            params={
+                "agency": assignment.agency.name,
+                "state": state_label(AssignmentState, assignment.state),
+                "action": str(Action(action).label),
+            },
+        )
+    )
+
+
+# --- An assignment ----------------------------------------------------------------------
+def may_accept(user, assignment) -> Decision:
+    """签收: the agency's officer (or staff), while the assignment waits for it."""
+    return may_act_for_agency(user, assignment.agency_id) and _in_state(
+        assignment, {AssignmentState.PENDING}, Action.ACCEPT
+    )
+
+
+def may_request_reassignment(user, assignment, *, today=None) -> Decision:
+    """申请调整: before the reassignment window closes, while not yet handled."""
+    allowed = may_act_for_agency(user, assignment.agency_id)
+    if not allowed:
+        return allowed
+    last_day = assignment.reassignment_deadline
+    if last_day and (today or clock.today()) > last_day:
+        return refused(
+            TransitionError(
+                _("申请调整须在%(date)s前提出，已超过期限；如确需调整，请联系提案委员会。"),
+                params={"date": last_day},
+            )
+        )
+    return _in_state(assignment, EARLY, Action.REQUEST_REASSIGNMENT)
+
+
+def may_request_extension(user, assignment, *, pending_extension: bool | None = None) -> Decision:
+    """延期申请: while not yet handled, one request at a time."""
+    allowed = may_act_for_agency(user, assignment.agency_id) and _in_state(
+        assignment, EARLY, Action.REQUEST_EXTENSION
+    )
+    if not allowed:
+        return allowed
+    if pending_extension is None:
+        pending_extension = assignment.extensionrequest_set.filter(
+            status=RequestStatus.PENDING
+        ).exists()
+    if pending_extension:
+        return refused(TransitionError(_("已有一份延期申请等待审批。")))
+    return ALLOWED
+
+
+def may_file_opinion(user, assignment) -> Decision:
+    """会办意见: a joint or assisting agency, while not yet handled."""
+    allowed = may_act_for_agency(user, assignment.agency_id)
+    if allowed and assignment.role not in OPINION_ROLES:
+        return refused(TransitionError(_("只有会办或协办单位提交会办意见；主办单位请直接答复。")))
+    return allowed and _in_state(assignment, EARLY, Action.FILE_OPINION)
+
+
+def may_file_reply(user, assignment, *, missing_opinions=None) -> Decision:
+    """答复: an agency that owes a reply, once it has signed for the assignment (or is
+    re-handling it), a lead once its joint opinions are in or waived."""
+    allowed = may_act_for_agency(user, assignment.agency_id)
+    if not allowed:
+        return allowed
+    if assignment.role not in REPLYING_ROLES:
+        return refused(TransitionError(_("会办、协办单位不直接答复提案人，请提交会办意见。")))
+    if assignment.state == AssignmentState.PENDING:
+        return refused(TransitionError(_("请先签收该交办，再填报答复。")))
+    allowed = _in_state(assignment, REPLYING, Action.FILE_REPLY)
+    if not allowed:
+        return allowed
+    if missing_opinions is None:
+        from responses.services import missing_opinions as find_missing
+
+        missing_opinions = find_missing(assignment)
+    if missing_opinions:
+        return refused(
+            TransitionError(
+                _("尚未收到会办意见：%(agencies)s。请等待其提交，或联系提案委员会免于等待。"),
+                params={"agencies": "、".join(a.agency.name for a in missing_opinions)},
+            )
+        )
+    return ALLOWED
+
+
+def actions_for(
+    user, assignment, *, pending_extension=None, missing_opinions=None, today=None
+) -> frozenset[str]:
+    """The actions the user may take on the assignment now, as codes (Action values)."""
+    checks = {
+        ACCEPT: lambda: may_accept(user, assignment),
+        REQUEST_REASSIGNMENT: lambda: may_request_reassignment(user, assignment, today=today),
+        REQUEST_EXTENSION: lambda: may_request_extension(
+            user, assignment, pending_extension=pending_extension
+        ),
+        FILE_OPINION: lambda: may_file_opinion(user, assignment),
+        FILE_REPLY: lambda: may_file_reply(user, assignment, missing_opinions=missing_opinions),
+    }
+    return frozenset(code for code, check in checks.items() if check())
+
+
+# --- A reply --------------------------------------------------------------------------
+_LETTER_LOCKED = _("答复已确认，不能再更换附件；如需修改请联系提案委员会退回。")
+
+
+def may_change_letters(user, reply) -> Decision:
+    """Upload or remove a letter: the agency's officer (or staff), while a draft."""
+    allowed = may_act_for_agency(user, reply.assignment.agency_id)
+    if allowed and reply.status != ReplyStatus.DRAFT:
+        return refused(TransitionError(_LETTER_LOCKED))
+    return allowed
+
+
+def may_confirm_reply(user, reply) -> Decision:
+    """确认答复: a draft whose letters are all rendered, on an assignment in handling."""
+    allowed = may_act_for_agency(user, reply.assignment.agency_id)
+    if not allowed:
+        return allowed
+    if reply.status != ReplyStatus.DRAFT:
+        return refused(TransitionError(_("该答复已经确认。")))
+    documents = list(reply.documents.all())
+    if not documents:
+        return refused(TransitionError(_("请先上传答复函。")))
+    not_ready = [d for d in documents if d.render_status != RenderStatus.READY]
+    if not_ready:
+        return refused(
+            TransitionError(
+                _("答复函尚未转换为 PDF（%(names)s），请待转换完成并核对后再确认。"),
+                params={"names": "、".join(d.original_name for d in not_ready)},
+            )
+        )
+    return _in_state(reply.assignment, REPLYING, Action.CONFIRM_REPLY)
+
+
+def reply_actions_for(user, reply) -> frozenset[str]:
+    """What the user may do with a reply now: change its letters or refile it while a
+    draft, confirm it, record a sponsor's satisfaction."""
+    codes = set()
+    if may_change_letters(user, reply):
+        codes |= {ATTACH_DOCUMENT, REMOVE_DOCUMENT}
+        if may_file_reply(user, reply.assignment):
+            codes.add(FILE_REPLY)
+    if may_confirm_reply(user, reply):
+        codes.add(CONFIRM_REPLY)
+    if may_record_feedback(user, reply):
+        codes.add(RECORD_FEEDBACK)
+    return frozenset(codes)
+
+
+def may_record_feedback(user, reply, sponsor=None) -> Decision:
+    """征询意见: a sponsor for themselves, staff for any of them (`sponsor` None: for
+    whoever the user is), on a confirmed reply, by one of its sponsors (those of merged
+    proposals included)."""
+    if sponsor is None and not is_staff(user):
+        sponsor = getattr(user, "sponsor", None)
+    if sponsor is None or not is_sponsor_self(user, sponsor.pk):
+        allowed = may_act_as_staff(user)
+        if not allowed:
+            return allowed
+    if reply.status != ReplyStatus.CONFIRMED:
+        return refused(TransitionError(_("答复尚未确认，不能评价。")))
+    from responses.services import reply_sponsors
+
+    if sponsor is not None and sponsor not in reply_sponsors(reply.assignment.proposal):
+        return refused(
+            TransitionError(_("%(sponsor)s不是该提案的提案人。"), params={"sponsor": sponsor.name})
+        )
+    return ALLOWED
+
+
+def may_read_letter(user, reply) -> bool:
+    """A reply's letters outside the public portal: staff any; an officer their own
+    agency's (drafts too). The public reads public ones through the portal's own scope."""
+    return is_staff(user) or is_officer_of(user, reply.assignment.agency_id)
