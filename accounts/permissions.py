@@ -20,48 +20,9 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.policies import is_admin, is_officer, is_sponsor, is_staff
-
-
-# --- What a user may see ---------------------------------------------------------------
-def visible_proposals(user) -> QuerySet:
-    """Proposals the user may read: staff all; a sponsor their own plus the published;
-    an officer those assigned to their agency plus the published; others the published."""
-    from proposals.models import Proposal
-
-    proposals = Proposal.objects.all()
-    if is_staff(user):
-        return proposals
-    scope = Q(is_published=True)
-    if is_sponsor(user):
-        scope |= Q(sponsorships__sponsor_id=user.sponsor_id)
-    if is_officer(user):
-        scope |= Q(assignments__agency_id=user.agency_id)
-    return proposals.filter(scope).distinct()
-
-
-def own_proposals(user) -> QuerySet:
-    """A sponsor's own proposals, as lead or co-sponsor (nothing for anyone else)."""
-    from proposals.models import Proposal, Sponsorship
-
-    if not is_sponsor(user):
-        return Proposal.objects.none()
-    mine = Sponsorship.objects.filter(proposal=OuterRef("pk"), sponsor_id=user.sponsor_id)
-    return Proposal.objects.filter(Exists(mine))
-
-
-def visible_assignments(user) -> QuerySet:
-    """Assignments: staff all; an officer their agency's; nobody else any."""
-    from responses.models import Assignment
-
-    if is_staff(user):
-        return Assignment.objects.all()
-    if is_officer(user):
-        return Assignment.objects.filter(agency_id=user.agency_id)
-    return Assignment.objects.none()
 
 
 # --- Decorators ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import audit, officers, sponsor, views
+from accounts import officers, views
 from accounts.ratelimit import ratelimit
 
 app_name = "accounts"
@@ -50,14 +50,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    # Sponsor portal
-    path("my-proposals/", sponsor.my_proposals, name="my-proposals"),
-    path("my-proposals/<int:pk>/", sponsor.my_proposal, name="my-proposal"),
-    path("my-replies/<int:reply_id>/feedback/", sponsor.feedback, name="my-feedback"),
     # Staff: officers of the agencies
     path("officers/", officers.officer_list, name="officers"),
     path("officers/new/", officers.officer_create, name="officer-create"),
     path("officers/<int:pk>/deactivate/", officers.officer_deactivate, name="officer-deactivate"),
-    # Admins: the audit log
-    path("audit/", audit.audit_log, name="audit"),
 ]

@@ -21,5 +21,5 @@ def after_login(request):
     if user.is_officer:
         return redirect(_first_reachable("officer:dashboard"))
     if user.is_sponsor_user:
-        return redirect(_first_reachable("accounts:my-proposals"))
+        return redirect(_first_reachable("members:my-proposals"))
     return redirect("public:home")

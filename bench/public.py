@@ -176,6 +176,7 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
     from django.db import connection
     from django.utils import timezone
 
+    from portal.search import compose_document, document_tokens, list_fields
     from proposals.models import (
         Category,
         Proposal,
@@ -187,7 +188,6 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
         Sponsorship,
         Status,
     )
-    from proposals.search import compose_document, document_tokens, list_fields
     from responses.models import Agency, Assignment, RenderStatus, Reply, ReplyDocument
 
     started = time.perf_counter()
@@ -352,7 +352,7 @@ def build_pages() -> None:
     deploy (and the app after each publication): only those not current."""
     from tqdm import tqdm
 
-    from proposals import pages
+    from portal import pages
 
     ids = list(pages.stale().order_by("pk").values_list("pk", flat=True))
     if not ids:
@@ -390,7 +390,7 @@ def compare_search(repeat: int) -> list[tuple]:
     """Hits and time per query for each option, against an exact substring scan."""
     from django.db import connection
 
-    from proposals import search
+    from portal import search
     from proposals.models import SearchDocument
 
     with connection.cursor() as cursor:

@@ -60,9 +60,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    # The domain, bottom up; each imports only those above it in this list.
     "accounts",
     "proposals",
     "responses",
+    # The parts people use, on top of the domain (docs/conventions.md).
+    "staff",
+    "officer",
+    "members",
+    "portal",
 ]
 # The demo data (`manage.py loaddemo`) are for trying Jianyan out: installed where DEBUG is
 # on and under the tests, left out of a production installation unless asked for.
@@ -106,7 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
-                "responses.context_processors.notifications",
+                "officer.context_processors.notifications",
             ],
         },
     },
@@ -170,9 +176,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "responses.tasks.sweep_reminders_task",
         "schedule": crontab(minute="*/15"),
     },
-    # The public list's "most viewed" order reads a copy of the counts (proposals.search).
+    # The public list's "most viewed" order reads a copy of the counts (portal.search).
     "view-count-copy": {
-        "task": "proposals.tasks.refresh_view_counts_task",
+        "task": "portal.tasks.refresh_view_counts_task",
         "schedule": crontab(minute="*/10"),
     },
 }
@@ -302,7 +308,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "proposals.api.schema.document_rate_limit",
+        "portal.api.schema.document_rate_limit",
     ],
 }
 

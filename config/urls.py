@@ -14,11 +14,12 @@ urlpatterns = [
     # Forging it could only switch someone's language; `next` is checked by the view.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
-    path("staff/", include("proposals.urls_staff")),
-    path("agency/", include("responses.urls_officer")),
-    path("notifications/", include("responses.urls_reminders")),
-    path("api/v1/", include("proposals.api.urls")),
-    path("", include("proposals.urls_public")),
+    path("accounts/", include("members.urls")),
+    path("staff/", include("staff.urls")),
+    path("agency/", include("officer.urls")),
+    path("notifications/", include("officer.urls_notifications")),
+    path("api/v1/", include("portal.api.urls")),
+    path("", include("portal.urls")),
 ]
 
 admin.site.site_header = _("建言 · 提案办理系统管理")

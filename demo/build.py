@@ -23,6 +23,7 @@ from demo.letters import letter_name
 from demo.seed import SHANGHAI, SeedProposal
 from proposals import services as proposal_services
 from proposals.models import Proposal, ProposalKind
+from responses import closing
 from responses import services as response_services
 from responses.models import Assignment, AssignmentState, Role, Satisfaction
 
@@ -229,7 +230,7 @@ class Builder:
             merged = self.create(merged_plan, tl.on(submit_day + tl.days(0, 2)))
             self.step(
                 review + timedelta(hours=1),
-                proposal_services.merge_proposal,
+                closing.merge_proposal,
                 merged,
                 into=proposal,
                 by=staff,
@@ -461,7 +462,7 @@ class Builder:
 
     def close_and_publish(self, proposal, day: date, rng, tl, *, publish_chance=0.85):
         close_day = day + tl.days(5, 20)
-        self.step(tl.on(close_day), proposal_services.close_proposal, proposal, by=self.refs.staff)
+        self.step(tl.on(close_day), closing.close_proposal, proposal, by=self.refs.staff)
         if rng.random() < publish_chance:
             publish_day = close_day + tl.days(15, 60)
             if publish_day < self.today:
@@ -683,7 +684,7 @@ class Builder:
         )
         self.step(
             datetime(2025, 7, 22, 11, 0, tzinfo=SHANGHAI),
-            proposal_services.close_proposal,
+            closing.close_proposal,
             proposal,
             by=staff,
         )

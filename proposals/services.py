@@ -2,7 +2,8 @@
 
 Each function checks its rules, runs in one transaction, writes an Event row and raises
 TransitionError (with a message for the user) for an illegal move, leaving nothing
-changed. Assignment-level transitions live in responses/services.py.
+changed. Assignment-level transitions live in responses/services.py; merging and closing,
+which end the handling, in responses/closing.py.
 """
 
 from collections.abc import Iterable
@@ -35,16 +36,15 @@ from proposals.workflow import (
 
 __all__ = [
     "TransitionError",
-    "close_proposal",
     "convert_proposal",
     "create_proposal",
-    "merge_proposal",
     "next_free_number",
     "publish_proposal",
     "register_proposal",
     "reject_proposal",
     "set_key_proposal",
     "submit_proposal",
+    "transition",
     "unpublish_proposal",
     "update_proposal",
 ]
@@ -81,9 +81,9 @@ def _refuse(proposal: Proposal, action_label: str):
     )
 
 
-def _move(proposal, *, allowed, to, action, by, note="", data=None, **fields) -> Proposal:
+def transition(proposal, *, allowed, to, action, by, note="", data=None, **fields) -> Proposal:
     """Lock the row, check its status, then move it and record the event (with `data`).
-    Atomic by caller."""
+    Atomic by caller. The transitions of this module and of responses.closing use it."""
     current = lock(proposal)
     if current.status not in allowed:
         _refuse(current, str(Action(action).label))
@@ -213,7 +213,7 @@ def update_proposal(
 def submit_proposal(proposal: Proposal, *, by) -> Proposal:
     """草稿 → 已提交."""
     may_act_as_staff(by).enforce()
-    return _move(
+    return transition(
         proposal,
         allowed={Status.DRAFT},
         to=Status.SUBMITTED,
@@ -227,7 +227,7 @@ def submit_proposal(proposal: Proposal, *, by) -> Proposal:
 def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     """立案: a submitted proposal passes review. Two staff at once: the second is refused."""
     may_act_as_staff(by).enforce()
-    return _move(
+    return transition(
         proposal,
         allowed={Status.SUBMITTED},
         to=Status.REGISTERED,
@@ -244,7 +244,7 @@ def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
     """不予立案: the reason is required and is kept as the review note."""
     may_act_as_staff(by).enforce()
     reason = _filled(reason, _("不予立案理由"))
-    return _move(
+    return transition(
         proposal,
         allowed={Status.SUBMITTED},
         to=Status.REJECTED,
@@ -260,7 +260,7 @@ def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
 def convert_proposal(proposal: Proposal, *, note: str = "", by) -> Proposal:
     """转意见建议: handled as an opinion instead of a proposal."""
     may_act_as_staff(by).enforce()
-    return _move(
+    return transition(
         proposal,
         allowed={Status.SUBMITTED},
         to=Status.CONVERTED,
@@ -270,45 +270,6 @@ def convert_proposal(proposal: Proposal, *, note: str = "", by) -> Proposal:
         reviewed_at=clock.now(),
         review_note=note,
     )
-
-
-MERGE_TARGETS = frozenset({Status.REGISTERED, Status.ASSIGNED, Status.REHANDLING})
-
-
-@transaction.atomic
-def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") -> Proposal:
-    """并案: handled together with `into`; its sponsors still get the reply to `into`.
-
-    Rules: same session; `into` is itself registered or being handled, and not merged.
-    Any assignment still open on the merged proposal ends (responses.handling).
-    """
-    from responses import handling
-
-    may_act_as_staff(by).enforce()
-    if into.pk == proposal.pk:
-        raise TransitionError(_("不能把提案并入它自己。"))
-    target = lock(into)
-    if target.session_id != proposal.session_id:
-        raise TransitionError(_("只能并入同一届次会议的提案。"))
-    if target.status not in MERGE_TARGETS:
-        raise TransitionError(
-            _("第%(number)s号提案状态为“%(state)s”，不能作为并案的主提案。"),
-            params={"number": target.number, "state": state_label(Status, target.status)},
-        )
-    note = (note or "").strip()  # the target is data (merged_into), said when shown
-    _move(
-        proposal,
-        allowed={Status.SUBMITTED, Status.REGISTERED},
-        to=Status.MERGED,
-        action=Action.MERGE,
-        by=by,
-        note=note,
-        data={"into": target.number},
-        merged_into=target,
-        reviewed_at=clock.now(),
-        review_note=note,
-    )
-    return handling.refresh_status(proposal, by=by, action=Action.MERGE)
 
 
 @transaction.atomic
@@ -357,44 +318,4 @@ def unpublish_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     proposal.is_published = False
     proposal.save(update_fields=["is_published", "updated_at"])
     record_event(proposal, Action.UNPUBLISH, by=by, note=note)
-    return proposal
-
-
-@transaction.atomic
-def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
-    """办结: every agency that owes a reply has replied. Proposals merged into it close too.
-
-    Every assignment still open (a joint or assisting agency's, say) ends with it, each
-    with its event, so nothing of a closed proposal is pending, reminded or overdue.
-    """
-    may_act_as_staff(by).enforce()
-    from responses import handling
-
-    waiting = handling.owing_reply(proposal)
-    if waiting:
-        raise TransitionError(
-            _("以下承办单位尚未答复，不能办结：%(agencies)s"),
-            params={"agencies": "、".join(a.agency.name for a in waiting)},
-        )
-    now = clock.now()
-    _move(
-        proposal,
-        allowed={Status.REPLIED, Status.EVALUATED},
-        to=Status.CLOSED,
-        action=Action.CLOSE,
-        by=by,
-        note=note,
-        closed_at=now,
-    )
-    handling.refresh_status(proposal, by=by, action=Action.CLOSE)
-    for merged in proposal.merged_proposals.select_for_update():
-        record_event(
-            merged,
-            Action.CLOSE,
-            by=by,
-            from_state=merged.status,
-            to_state=merged.status,
-            closed_with=proposal.number,
-        )
-    proposal.merged_proposals.update(closed_at=now)
     return proposal

@@ -5,7 +5,7 @@ Whatever changes what the public may see of a proposal calls `changed(ids, reaso
 row edited outside the services (the admin, a shell, a factory). That call
 
 1. moves the version of the proposals' stored pages now, in the caller's transaction
-   (`pages.move_versions`), once per transaction per proposal: the change and the move
+   (`move_versions`), once per transaction per proposal: the change and the move
    commit together, so a page rendered before the change is never served after it.
    (A page stored later in the same transaction re-arms the move: `page_stored`.)
 2. sends `proposal_changed` once, after the transaction commits, with every proposal
@@ -15,8 +15,8 @@ row edited outside the services (the admin, a shell, a factory). That call
    happen at once.
 
 Receivers, one module per consumer, connected in this order by ProposalsConfig.ready:
-proposals.search (the search documents), proposals.pages (render the page again),
-proposals.selectors (the portal's cached figures and filter options). Each is called
+portal.search (the search documents), portal.pages (render the page again),
+portal.selectors (the portal's cached figures and filter options). Each is called
 with send_robust: one that fails is logged and the others still run.
 
 A proposal changed in a savepoint that was rolled back may still be announced: the
@@ -24,11 +24,12 @@ receivers recompute from the database, so an extra refresh costs a little work o
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -142,14 +143,32 @@ def _current_ledger(connection, state: _State, using: str) -> _Ledger:
     return ledger
 
 
+# Versions move in chunks, so that a renamed agency's statement stays bounded.
+MOVE_CHUNK = 5_000
+
+
+def move_versions(proposal_ids, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Move the version of these proposals' stored pages, in the caller's transaction
+    (called by `changed` only, once per transaction per proposal). Only published
+    proposals have a search document, whose `updated_at` is the version, and only they
+    have pages."""
+    from proposals.models import SearchDocument
+
+    ids = sorted(proposal_ids)
+    now, moved = timezone.now(), 0
+    documents = SearchDocument.objects.using(using)
+    for start in range(0, len(ids), MOVE_CHUNK):
+        chunk = ids[start : start + MOVE_CHUNK]
+        moved += documents.filter(proposal__in=chunk).update(updated_at=now)
+    return moved
+
+
 def changed(proposal_ids: Iterable[int], reason: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Announce that these proposals changed (see the module's docstring)."""
-    from proposals import pages
-
     ids = {pk for pk in proposal_ids if pk is not None}
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        pages.move_versions(ids, using=using)
+        move_versions(ids, using=using)
         batch = _Batch()
         batch.add(ids, reason)
         batch.send()
@@ -158,7 +177,7 @@ def changed(proposal_ids: Iterable[int], reason: str, *, using: str = DEFAULT_DB
     ledger = _current_ledger(connection, state, using)
     fresh = {pk for pk in ids if not state.moved(pk)}
     if fresh:
-        pages.move_versions(fresh, using=using)
+        move_versions(fresh, using=using)
         state.mark_moved(ledger, fresh)
     ledger.batch.add(ids, reason)
 
@@ -197,25 +216,41 @@ def changed_ids(reasons: dict[int, frozenset[str]], *, ignore=NAMES_ONLY) -> lis
 # --- Rows edited outside the services ---------------------------------------------------
 
 
+# Each app says, for the rows it owns, which proposals show them and why (`watch`):
+# proposals for its own models here, responses for agencies, assignments and replies in
+# its AppConfig.ready, so that this module never imports an app above it.
+_WATCHED: dict[type, Callable[[object], tuple[Iterable[int], str] | None]] = {}
+
+
+def watch(model, affected) -> None:
+    """Send `changed` when a row of `model` is saved or deleted anywhere (services, admin,
+    shell): affected(instance) -> (proposal ids, reason) or None."""
+    from django.db.models.signals import post_save, pre_delete
+
+    _WATCHED[model] = affected
+    name = model._meta.label
+    post_save.connect(_row_saved, sender=model, dispatch_uid=f"changed-save-{name}")
+    pre_delete.connect(_row_deleting, sender=model, dispatch_uid=f"changed-delete-{name}")
+
+
+def watched_models() -> list:
+    return list(_WATCHED)
+
+
 def _affected(instance) -> tuple[Iterable[int], str] | None:
     """Which proposals show this row, and why."""
+    affected = _WATCHED.get(type(instance))
+    return affected(instance) if affected is not None else None
+
+
+def _own_rows(instance) -> tuple[Iterable[int], str] | None:
     from proposals.models import Category, Proposal, Session, Sponsor, Sponsorship
-    from responses.models import Agency, Assignment, Reply, ReplyDocument
 
     match instance:
         case Proposal():
             return [instance.pk], Reason.ROW
-        case Sponsorship() | Assignment():
+        case Sponsorship():
             return [instance.proposal_id], Reason.ROW
-        case Reply():
-            ids = Assignment.objects.filter(pk=instance.assignment_id)
-            return ids.values_list("proposal_id", flat=True), Reason.ROW
-        case ReplyDocument():
-            ids = Reply.objects.filter(pk=instance.reply_id)
-            return ids.values_list("assignment__proposal_id", flat=True), Reason.ROW
-        case Agency():
-            ids = Assignment.objects.filter(agency=instance.pk)
-            return ids.values_list("proposal_id", flat=True).distinct(), Reason.SHARED
         case Sponsor():
             ids = Sponsorship.objects.filter(sponsor=instance.pk)
             return ids.values_list("proposal_id", flat=True).distinct(), Reason.SHARED
@@ -248,33 +283,10 @@ def _row_deleting(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
         changed(ids, reason, using=using)
 
 
-def watched_models() -> list:
-    from proposals.models import Category, Proposal, Session, Sponsor, Sponsorship
-    from responses.models import Agency, Assignment, Reply, ReplyDocument
-
-    return [
-        Proposal,
-        Sponsorship,
-        Assignment,
-        Reply,
-        ReplyDocument,
-        Agency,
-        Sponsor,
-        Category,
-        Session,
-    ]
-
-
 def connect() -> None:
-    """Watch the rows above, and connect the receivers (ProposalsConfig.ready)."""
-    from django.db.models.signals import post_save, pre_delete
+    """Watch the proposals app's own rows (ProposalsConfig.ready). The apps above watch
+    theirs and connect their receivers to `proposal_changed` in their own ready()."""
+    from proposals.models import Category, Proposal, Session, Sponsor, Sponsorship
 
-    from proposals import pages, search, selectors
-
-    for model in watched_models():
-        name = model.__name__
-        post_save.connect(_row_saved, sender=model, dispatch_uid=f"changed-save-{name}")
-        pre_delete.connect(_row_deleting, sender=model, dispatch_uid=f"changed-delete-{name}")
-    proposal_changed.connect(search.proposals_changed, dispatch_uid="search")
-    proposal_changed.connect(pages.proposals_changed, dispatch_uid="pages")
-    proposal_changed.connect(selectors.proposals_changed, dispatch_uid="caches")
+    for model in (Proposal, Sponsorship, Sponsor, Category, Session):
+        watch(model, _own_rows)

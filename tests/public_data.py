@@ -12,8 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from demo.seed import load_seed
+from portal.search import refresh_search_document
 from proposals.models import Proposal, ProposalKind, Sponsorship, Status
-from proposals.search import refresh_search_document
 from responses.models import RenderStatus, ReplyDocument
 from responses.models import Role as AssignmentRole
 from tests.factories import AssignmentFactory, ProposalFactory, ReplyFactory

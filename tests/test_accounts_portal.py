@@ -35,7 +35,7 @@ def test_a_sponsor_sees_the_proposals_they_lead_and_cosign_only(
         alice, session, SponsorFactory(name="九三学社"), reply.assignment.agency, title="别人的提案"
     )
     client.force_login(dora)
-    page = client.get(reverse("accounts:my-proposals")).content.decode()
+    page = client.get(reverse("members:my-proposals")).content.decode()
     assert "关于完善社区养老服务的建议" in page
     assert "关于古城保护的建议" in page
     assert "别人的提案" not in page
@@ -44,10 +44,10 @@ def test_a_sponsor_sees_the_proposals_they_lead_and_cosign_only(
 def test_a_sponsor_records_satisfaction_with_a_reply(client, dora, reply):
     client.force_login(dora)
     proposal = reply.assignment.proposal
-    page = client.get(reverse("accounts:my-proposal", args=[proposal.pk]))
+    page = client.get(reverse("members:my-proposal", args=[proposal.pk]))
     assert reply.assignment.agency.name in page.content.decode()
     response = client.post(
-        reverse("accounts:my-feedback", args=[reply.pk]),
+        reverse("members:my-feedback", args=[reply.pk]),
         {f"r{reply.pk}-satisfaction": Satisfaction.BASICALLY, f"r{reply.pk}-comment": "尽快落实"},
     )
     assert response.status_code == 302
@@ -63,7 +63,7 @@ def test_another_sponsor_cannot_rate_a_reply_that_is_not_theirs(client, reply):
     eve = UserFactory(username="eve", role=Role.SPONSOR, sponsor=SponsorFactory(name="台盟"))
     client.force_login(eve)
     response = client.post(
-        reverse("accounts:my-feedback", args=[reply.pk]),
+        reverse("members:my-feedback", args=[reply.pk]),
         {f"r{reply.pk}-satisfaction": Satisfaction.DISSATISFIED},
     )
     assert response.status_code == 404

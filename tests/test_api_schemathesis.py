@@ -115,7 +115,7 @@ def api_data(keep_test_connection, session, sponsor, agency, other_agency, setti
     # Off under pytest anyway; hundreds of calls from one address must not become 429s
     # when someone runs the suite with RATELIMIT_ENABLED=true in the environment.
     settings.RATELIMIT_ENABLED = False
-    from proposals.selectors import forget_cached
+    from portal.selectors import forget_cached
 
     forget_cached()
     culture = CategoryFactory(name="文化")

@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def fresh_cache():
     # Home, feed and agency figures are cached; each test starts without them.
-    from proposals.selectors import forget_cached
+    from portal.selectors import forget_cached
 
     forget_cached()
 

@@ -14,10 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from proposals import services as proposal_services
 from proposals.models import Action, Event, Status
-from proposals.selectors_staff import available_actions, dashboard_counts, overdue_board
-from responses import handling, reminders, services
+from responses import closing, handling, reminders, services
 from responses.handling import Part
 from responses.models import (
     AssignmentState,
@@ -26,6 +24,7 @@ from responses.models import (
     Satisfaction,
 )
 from responses.services import TransitionError
+from staff.selectors import available_actions, dashboard_counts, overdue_board
 from tests.factories import AgencyFactory, AssignmentFactory, ProposalFactory, UserFactory
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -274,7 +273,7 @@ def test_separate_handling_with_a_reassignment_approved_without_a_new_agency(
         to_state=Status.REPLIED,
     ).exists()
     with at(dt.date(2025, 4, 2)):
-        proposal_services.close_proposal(registered, by=alice)
+        closing.close_proposal(registered, by=alice)
     registered.refresh_from_db()
     assert registered.status == Status.CLOSED
 
@@ -367,7 +366,7 @@ def closed_with_waived_assisting(registered, agency, sponsor, alice, bob):
             reply, sponsor=sponsor, satisfaction=Satisfaction.SATISFIED, by=alice
         )
     with at(dt.date(2025, 6, 5)):
-        proposal_services.close_proposal(registered, by=alice)
+        closing.close_proposal(registered, by=alice)
     assisting.refresh_from_db()
     registered.refresh_from_db()
     return registered, assisting, officer
@@ -449,7 +448,7 @@ def test_merging_ends_what_is_still_open_on_the_merged_proposal(
         services.decide_reassignment(request, approve=True, by=alice)
     target = ProposalFactory(session=session, number=119, status=Status.REGISTERED)
 
-    proposal_services.merge_proposal(registered, into=target, by=alice)
+    closing.merge_proposal(registered, into=target, by=alice)
 
     registered.refresh_from_db()
     assisting.refresh_from_db()
@@ -469,7 +468,7 @@ def test_sending_a_closed_proposal_back_reopens_it(
     reply = reply_and_confirm(sole, bob, dt.date(2025, 5, 20))
     with at(dt.date(2025, 5, 30)):
         services.record_feedback(reply, sponsor=sponsor, satisfaction="dissatisfied", by=alice)
-        proposal_services.close_proposal(registered, by=alice)
+        closing.close_proposal(registered, by=alice)
         services.send_back_for_rehandling(sole, by=alice, note="提案人不满意")
     registered.refresh_from_db()
     assert (registered.status, registered.closed_at) == (Status.REHANDLING, None)

@@ -11,8 +11,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from proposals.importing.batches import import_batch, preview_file
-from proposals.importing.bulk import run_import
 from proposals.models import (
     Action,
     Event,
@@ -24,6 +22,8 @@ from proposals.models import (
     Status,
 )
 from proposals.workflow import TransitionError
+from staff.importing.batches import import_batch, preview_file
+from staff.importing.bulk import run_import
 from tests.factories import CategoryFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db

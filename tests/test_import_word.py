@@ -9,7 +9,7 @@ import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from proposals.importing.word import WordImportError, parse_submission
+from staff.importing.word import WordImportError, parse_submission
 from tests import corpus
 
 

@@ -4,8 +4,8 @@ portal, iterated from its urlpatterns so a new URL is covered the day it is adde
 import pytest
 from django.urls import URLPattern, reverse
 
+from officer import urls as urls_officer
 from proposals.models import Event
-from responses import urls_officer
 from responses.models import Assignment, AssignmentState, JointOpinion, Reply, ReplyStatus
 from responses.models import Role as AssignmentRole
 from tests.factories import AgencyFactory

@@ -10,12 +10,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from proposals import services as proposal_services
+from portal.selectors import forget_cached
 from proposals.models import Status
-from proposals.reports import table_by_key
-from proposals.selectors import forget_cached
-from responses import reminders, timeliness
+from responses import closing, reminders, timeliness
 from responses.models import Assignment, AssignmentState, Role
+from staff.reports import table_by_key
 from tests.factories import AgencyFactory, AssignmentFactory, ProposalFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -241,7 +240,7 @@ def handled(session, agency, other_agency, alice, bob, charlie):
         opinion_deadline=D(2025, 7, 1),
     )
     with time_machine.travel(dt.datetime(2025, 9, 5, 10, tzinfo=SHANGHAI), tick=False):
-        proposal_services.close_proposal(p4, by=alice)
+        closing.close_proposal(p4, by=alice)
     p5 = proposal(5)
     work(agency, proposal=p5, state=S.WITHDRAWN, deadline=D(2025, 9, 1))
     work(other_agency, proposal=p5, state=S.PENDING)

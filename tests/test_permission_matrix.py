@@ -14,10 +14,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from proposals.importing.batches import preview_file
 from responses.models import AssignmentState, ExtensionRequest, ReassignmentRequest
 from responses.models import Role as AssignmentRole
 from responses.models.reminders import Notification
+from staff.importing.batches import preview_file
 from tests.factories import AgencyFactory, SponsorFactory, UserFactory
 from tests.officer_data import (
     make_assignment,
@@ -64,13 +64,13 @@ EXPECTED = {
     "accounts:password_reset_done": ({}, EVERYONE),
     "accounts:password_reset_confirm": ({"uidb64": "uid", "token": "token"}, EVERYONE),
     "accounts:password_reset_complete": ({}, EVERYONE),
-    "accounts:my-proposals": ({}, SPONSOR_HOME),
-    "accounts:my-proposal": ({"pk": "proposal"}, OWN_PROPOSAL_PAGE),
-    "accounts:my-feedback": ({"reply_id": "reply"}, OWN_REPLY_ACTION),
+    "members:my-proposals": ({}, SPONSOR_HOME),
+    "members:my-proposal": ({"pk": "proposal"}, OWN_PROPOSAL_PAGE),
+    "members:my-feedback": ({"reply_id": "reply"}, OWN_REPLY_ACTION),
     "accounts:officers": ({}, STAFF_PAGE),
     "accounts:officer-create": ({}, STAFF_PAGE),
     "accounts:officer-deactivate": ({"pk": "bob"}, STAFF_ACTION),
-    "accounts:audit": ({}, ADMIN_ONLY),
+    "staff:audit": ({}, ADMIN_ONLY),
     # Staff back office
     "staff:dashboard": ({}, STAFF_PAGE),
     "staff:proposal-list": ({}, STAFF_PAGE),

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals import pagination, search, selectors
+from portal import pagination, search, selectors
+from portal.pagination import ListPaginator
+from portal.search import refresh_search_document
 from proposals.models import Proposal, ProposalKind, SearchDocument
-from proposals.pagination import ListPaginator
-from proposals.search import refresh_search_document
 from responses.models import Reply
 from tests.factories import CategoryFactory, SessionFactory
 from tests.public_data import make_published
@@ -52,7 +52,7 @@ def seven(session):
 
 def test_a_list_longer_than_the_count_limit_says_so_and_its_pages_go_on(client, seven, monkeypatch):
     monkeypatch.setattr(pagination, "COUNT_LIMIT", 5)
-    monkeypatch.setattr("proposals.views.public.PAGE_SIZE", 2)
+    monkeypatch.setattr("portal.views.PAGE_SIZE", 2)
     first = page(client, "public:proposals")
     assert "共 5+ 条" in first and "第 1 页，共 5+ 条" in first
     assert titles(first) == ["列表提案0", "列表提案1"]
@@ -67,7 +67,7 @@ def test_a_list_longer_than_the_count_limit_says_so_and_its_pages_go_on(client, 
 
 def test_a_list_within_the_count_limit_is_counted_exactly(client, seven, monkeypatch):
     monkeypatch.setattr(pagination, "COUNT_LIMIT", 7)
-    monkeypatch.setattr("proposals.views.public.PAGE_SIZE", 2)
+    monkeypatch.setattr("portal.views.PAGE_SIZE", 2)
     html = page(client, "public:proposals", page=4)
     assert "第 4 / 4 页，共 7 条" in html and "+ 条" not in html
     assert titles(page(client, "public:proposals", page=99)) == ["列表提案6"]  # the last
@@ -190,7 +190,7 @@ def test_ranked_hits_narrowed_in_the_documents_or_by_proposals_agree(corpus):
 
 @pytest.mark.parametrize("sort", ["-published_at", "published_at"])
 def test_a_search_in_publication_order_lists_the_same_proposals(client, corpus, sort):
-    from proposals.filters import SORTS
+    from portal.filters import SORTS
 
     terms = search.parse_query("河长制")
     ids = search.matching_documents(terms).values("proposal_id")
@@ -317,7 +317,7 @@ def test_a_list_by_number_is_capped_and_pages_through_sessions_in_order(client, 
     # By number is index-ordered (filters.INDEXED_SORTS): a capped count, the newest
     # session first, each session's proposals by number, the same rows on every visit.
     monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
-    monkeypatch.setattr("proposals.views.public.PAGE_SIZE", 2)
+    monkeypatch.setattr("portal.views.PAGE_SIZE", 2)
     older, newer = SessionFactory(year=2024), SessionFactory(year=2025)
     for session in (older, newer):
         for number in (3, 1, 2):
@@ -334,7 +334,7 @@ def test_a_list_by_number_is_capped_and_pages_through_sessions_in_order(client, 
 
 
 def test_most_viewed_follows_the_copied_counts_and_is_capped(client, seven, monkeypatch):
-    from proposals.tasks import refresh_view_counts_task
+    from portal.tasks import refresh_view_counts_task
 
     monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
     Proposal.objects.filter(title="列表提案5").update(view_count=900)

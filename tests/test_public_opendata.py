@@ -17,7 +17,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture(autouse=True)
 def fresh_cache():
     # Home, feed and agency figures are cached; each test starts without them.
-    from proposals.selectors import forget_cached
+    from portal.selectors import forget_cached
 
     forget_cached()
 

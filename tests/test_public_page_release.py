@@ -1,4 +1,4 @@
-"""The stored pages' release fingerprint (proposals.pages.release) is computed from the
+"""The stored pages' release fingerprint (portal.pages.release) is computed from the
 code that renders them, not from a hand-kept list: a change to any module the rendering
 code imports renders every page again."""
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from proposals import pages
+from portal import pages
 
 
 @pytest.fixture

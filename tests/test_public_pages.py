@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demo.seed import load_seed
+from portal.search import refresh_view_counts
+from portal.selectors import forget_cached
 from proposals.models import Proposal, ProposalKind, SponsorKind, Status
-from proposals.search import refresh_view_counts
-from proposals.selectors import forget_cached
 from responses.models import AssignmentState, Role
 from tests.factories import AgencyFactory, CategoryFactory, SessionFactory, SponsorFactory
 from tests.public_data import attach_document, make_118, make_published
@@ -276,7 +276,7 @@ def test_detail_page_queries_are_fixed(
 
 
 def test_the_cached_page_follows_reply_changes_and_unpublishing(client, session, agency):
-    from proposals.search import refresh_search_document
+    from portal.search import refresh_search_document
 
     proposal = make_published(session=session, agency=agency, summary="初次答复")
     assert "初次答复" in page(client, "public:proposal", proposal.pk)

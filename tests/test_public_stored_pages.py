@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from proposals import pages
+from portal import pages
 from proposals.models import Proposal, PublicPage
 from proposals.services import publish_proposal
 from proposals.workflow import record_event

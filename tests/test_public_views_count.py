@@ -12,7 +12,7 @@ from tests.public_data import make_published
 @pytest.fixture(autouse=True)
 def fresh_cache():
     # Home, feed and agency figures are cached; each test starts without them.
-    from proposals.selectors import forget_cached
+    from portal.selectors import forget_cached
 
     forget_cached()
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from proposals import pages, search
+from portal import pages, search
 from proposals.models import Proposal, PublicPage, SearchDocument
 from responses import reminders
 from responses.models import Assignment

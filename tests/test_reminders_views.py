@@ -77,7 +77,7 @@ def test_an_anonymous_visitor_has_no_notifications_and_costs_no_query(
 ):
     from django.contrib.auth.models import AnonymousUser
 
-    from responses.context_processors import notifications
+    from officer.context_processors import notifications
 
     request = rf.get("/")
     request.user = AnonymousUser()

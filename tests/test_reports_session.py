@@ -10,8 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from proposals.models import SponsorKind, Status
-from proposals.reports import session_report, table_by_key
 from responses.models import AssignmentState, Satisfaction
+from staff.reports import session_report, table_by_key
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from demo.seed import load_seed
-from proposals import search
+from portal import search
 from proposals.models import Proposal, SearchDocument
 from tests.public_data import attach_document, make_118, make_published
 
@@ -13,7 +13,7 @@ from tests.public_data import attach_document, make_118, make_published
 @pytest.fixture(autouse=True)
 def fresh_cache():
     # Home, feed and agency figures are cached; each test starts without them.
-    from proposals.selectors import forget_cached
+    from portal.selectors import forget_cached
 
     forget_cached()
 

@@ -54,8 +54,8 @@ def html_pages(evil, agency):
             reverse("officer:assignment", args=[assignment.pk]),
         ],
         "dora": [
-            reverse("accounts:my-proposals"),
-            reverse("accounts:my-proposal", args=[evil.pk]),
+            reverse("members:my-proposals"),
+            reverse("members:my-proposal", args=[evil.pk]),
         ],
     }
 

@@ -10,7 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from proposals import pages, selectors, signals
+from portal import pages, selectors
+from proposals import signals
 from proposals.models import Category, PublicPage, SearchDocument, Status
 from responses.models import Assignment, AssignmentState
 from responses.services import confirm_reply

@@ -5,9 +5,9 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from accounts.models import Role
-from proposals import urls_staff
-from proposals.importing.batches import preview_file
 from responses.models import ExtensionRequest, ReassignmentRequest
+from staff import urls as urls_staff
+from staff.importing.batches import preview_file
 from tests.factories import UserFactory
 from tests.staff_data import replied
 

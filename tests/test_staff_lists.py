@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals.importing.batches import preview_file
 from proposals.models import Proposal, SponsorKind, Status
 from responses.models import Assignment, AssignmentState, ExtensionRequest, ReassignmentRequest
 from responses.models import Role as AssignmentRole
+from staff.importing.batches import preview_file
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,

@@ -79,7 +79,7 @@ def test_the_sponsor_portal_shows_the_classification(client, dora, alice, sessio
     reply = replied(alice, session, dora.sponsor, agency, classification="B")
     client.force_login(dora)
 
-    page = client.get(reverse("accounts:my-proposal", args=[reply.assignment.proposal_id]))
+    page = client.get(reverse("members:my-proposal", args=[reply.assignment.proposal_id]))
 
     assert "办理类型：B：正在解决或列入计划解决" in page.content.decode()
 

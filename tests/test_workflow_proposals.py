@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from proposals import services
 from proposals.models import Action, Event, Proposal, Status
 from proposals.services import TransitionError
+from responses import closing
 from tests.factories import ProposalFactory, SponsorFactory
 
 
@@ -102,7 +103,7 @@ def test_converting_turns_it_into_an_opinion(submitted, alice):
 
 def test_merging_names_the_target_and_keeps_its_sponsors(session, submitted, alice):
     target = ProposalFactory(session=session, number=5, status=Status.REGISTERED)
-    services.merge_proposal(submitted, into=target, by=alice)
+    closing.merge_proposal(submitted, into=target, by=alice)
     submitted.refresh_from_db()
     assert submitted.status == Status.MERGED
     assert submitted.merged_into == target
@@ -114,10 +115,10 @@ def test_merging_names_the_target_and_keeps_its_sponsors(session, submitted, ali
 
 def test_merging_into_itself_or_a_rejected_proposal_is_refused(session, submitted, alice):
     with pytest.raises(TransitionError, match="自己"):
-        services.merge_proposal(submitted, into=submitted, by=alice)
+        closing.merge_proposal(submitted, into=submitted, by=alice)
     rejected = ProposalFactory(session=session, number=6, status=Status.REJECTED)
     with pytest.raises(TransitionError, match="不能作为并案的主提案"):
-        services.merge_proposal(submitted, into=rejected, by=alice)
+        closing.merge_proposal(submitted, into=rejected, by=alice)
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
 
@@ -125,7 +126,7 @@ def test_merging_into_itself_or_a_rejected_proposal_is_refused(session, submitte
 def test_merging_across_sessions_is_refused(submitted, alice):
     other = ProposalFactory(status=Status.REGISTERED)
     with pytest.raises(TransitionError, match="同一届次"):
-        services.merge_proposal(submitted, into=other, by=alice)
+        closing.merge_proposal(submitted, into=other, by=alice)
 
 
 def test_publishing_needs_a_registered_proposal(
@@ -162,4 +163,4 @@ def test_updating_fields_records_what_changed(submitted, alice):
 
 def test_closing_needs_every_reply(submitted, alice):
     with pytest.raises(TransitionError, match="已提交"):
-        services.close_proposal(submitted, by=alice)
+        closing.close_proposal(submitted, by=alice)

@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from proposals import services as proposal_services
 from proposals.models import Action, Status
-from responses import services
+from responses import closing, services
 from responses.models import (
     AssignmentState,
     ExtensionRequest,
@@ -321,7 +320,7 @@ def test_the_whole_life_of_a_proposal(
     registered.refresh_from_db()
     assert registered.status == Status.EVALUATED
 
-    proposal_services.close_proposal(registered, by=alice)
+    closing.close_proposal(registered, by=alice)
     registered.refresh_from_db()
     assert registered.status == Status.CLOSED and registered.closed_at
     actions = set(registered.events.values_list("action", flat=True))
@@ -348,7 +347,7 @@ def test_separate_agencies_each_owe_a_reply(
     registered.refresh_from_db()
     assert registered.status == Status.ASSIGNED
     with pytest.raises(TransitionError, match="苏州市财政局"):
-        proposal_services.close_proposal(registered, by=alice)
+        closing.close_proposal(registered, by=alice)
     services.accept_assignment(second, by=charlie)
     with django_capture_on_commit_callbacks(execute=True):
         services.confirm_reply(_reply(second, charlie), by=charlie)

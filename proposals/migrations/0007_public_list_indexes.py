@@ -5,7 +5,7 @@ list's filters and orders (see proposals/search.py, proposals/filters.py)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from proposals.search import document_tokens, normalize
+from proposals.tokens import document_tokens, normalize
 
 # PostgreSQL only: keep the copied title in the row. The table moves long values out of
 # line (toast_tuple_target = 128, migration 0004), which took the short title along, and
@@ -15,7 +15,7 @@ KEEP_IN_ROW_SQL = [
     "ALTER TABLE proposals_searchdocument ALTER COLUMN classifications SET STORAGE PLAIN",
 ]
 # PostgreSQL only, as `vector` in 0004: the title's tokens as a tsvector and its GIN
-# index, which find the proposals whose title holds a term (proposals.search).
+# index, which find the proposals whose title holds a term (portal.search).
 TITLE_VECTOR_SQL = [
     "ALTER TABLE proposals_searchdocument ADD COLUMN IF NOT EXISTS title_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, title_tokens)) STORED",
@@ -46,7 +46,7 @@ def drop_title_vector(apps, schema_editor):
 
 
 def fill_list_fields(apps, schema_editor):
-    """What proposals.search.list_fields gives, for the documents already there."""
+    """What portal.search.list_fields gives, for the documents already there."""
     SearchDocument = apps.get_model("proposals", "SearchDocument")
     Proposal = apps.get_model("proposals", "Proposal")
     Reply = apps.get_model("responses", "Reply")

@@ -1,5 +1,5 @@
 """The "most viewed" order reads a copy of each proposal's view count in its search
-document, with an index (proposals.search.refresh_view_counts keeps it up to date)."""
+document, with an index (portal.search.refresh_view_counts keeps it up to date)."""
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery

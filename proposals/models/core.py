@@ -196,7 +196,7 @@ class Proposal(models.Model):
                 name="proposal_public_category_idx",
             ),
             # Search excludes the (few) unpublished proposals from its hits without
-            # reading the published ones: proposals.search.ranked_documents.
+            # reading the published ones: portal.search.ranked_documents.
             models.Index(
                 fields=["id"], condition=Q(is_published=False), name="proposal_unpublished_idx"
             ),

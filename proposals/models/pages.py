@@ -8,7 +8,7 @@ class PublicPage(models.Model):
 
     Rendered once (after publication, or on the first visit) and served as it is, with
     the visitor's CSRF token and the live view count put in its two slots
-    (`proposals.pages`). A row counts only while `version` equals the proposal's current
+    (`portal.pages`). A row counts only while `version` equals the proposal's current
     version (its own and its search document's last change) and `release` the running
     code's templates, translations and static files; otherwise it is rendered again.
     """

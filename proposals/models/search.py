@@ -8,7 +8,7 @@ class SearchDocument(models.Model):
 
     Only public text goes in: title, body, sponsor and agency names, and the summaries
     and extracted letters of confirmed public replies. A proposal that is not published
-    has no row (`proposals.search.refresh_search_document` keeps it so), so search can
+    has no row (`portal.search.refresh_search_document` keeps it so), so search can
     never leak an unpublished proposal or a non-public reply.
 
     `tokens` holds the text as space-separated tokens: overlapping character bigrams for

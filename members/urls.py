@@ -1,0 +1,11 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("my-proposals/", views.my_proposals, name="my-proposals"),
+    path("my-proposals/<int:pk>/", views.my_proposal, name="my-proposal"),
+    path("my-replies/<int:reply_id>/feedback/", views.feedback, name="my-feedback"),
+]

@@ -1,0 +1,18 @@
+from proposals.models import Event, Session
+from staff.selectors import dashboard_counts
+from staff.views.common import staff_render
+
+
+def dashboard(request):
+    """The staff start page: what waits for them, and what happened lately."""
+    recent = Event.objects.select_related("actor", "proposal", "assignment__agency")[:12]
+    return staff_render(
+        request,
+        "staff/dashboard.html",
+        {
+            "counts": dashboard_counts(),
+            "recent": recent,
+            "current_session": Session.objects.filter(is_current=True).first(),
+        },
+        section="dashboard",
+    )

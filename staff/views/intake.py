@@ -1,0 +1,178 @@
+"""Entering proposals: the form (create_proposal / update_proposal), a sponsor's Word
+submission read into that form, and the small JSON endpoints the pickers use."""
+
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from proposals.models import Category, Proposal, Session
+from proposals.services import create_proposal, next_free_number, update_proposal
+from staff.forms import (
+    ProposalCreateForm,
+    ProposalEditForm,
+    WordImportForm,
+    resolve_sponsor,
+    sponsor_text,
+)
+from staff.importing.word import WordImportError, parse_submission
+from staff.selectors import search_sponsors
+from staff.views.access import back_to, run_or_report
+from staff.views.common import staff_render
+
+
+def _default_session() -> Session | None:
+    return Session.objects.filter(is_current=True).first() or Session.objects.first()
+
+
+def _create_initial(session: Session | None) -> dict:
+    if session is None:
+        return {}
+    return {"session": session.pk, "number": next_free_number(session)}
+
+
+def _form_page(request, form, **context):
+    return staff_render(
+        request,
+        "staff/proposal_form.html",
+        {"form": form, "is_create": isinstance(form, ProposalCreateForm), **context},
+        section="create",
+    )
+
+
+def proposal_create(request):
+    """录入提案. The number field comes filled with the next free number; a number in use
+    is refused by create_proposal with the next free one suggested."""
+    if request.method != "POST":
+        return _form_page(request, ProposalCreateForm(initial=_create_initial(_default_session())))
+    form = ProposalCreateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        proposal = run_or_report(
+            request,
+            lambda: create_proposal(
+                session=data["session"],
+                number=data.get("number"),
+                is_key=data.get("is_key", False),
+                draft="save_draft" in request.POST,
+                by=request.user,
+                **form.service_fields(),
+            ),
+            success=lambda p: (
+                _("已录入第%(number)s号%(kind)s。")
+                % {"number": p.number, "kind": p.get_kind_display()}
+            ),
+            form=form,
+        )
+        if proposal:
+            return back_to(proposal)
+    return _form_page(request, form)
+
+
+def proposal_edit(request, pk):
+    proposal = get_object_or_404(Proposal.objects.prefetch_related("sponsorships__sponsor"), pk=pk)
+    submitted = proposal.submitted_at
+    initial = {
+        "kind": proposal.kind,
+        "title": proposal.title,
+        "lead_sponsor": proposal.lead_sponsor.name if proposal.lead_sponsor else "",
+        "co_sponsors": sponsor_text(proposal.co_sponsors),
+        "category": proposal.category_id,
+        # The committee's day (Asia/Shanghai), not UTC's: 07:00 in Beijing is still that day.
+        "submitted_at": timezone.localdate(submitted) if submitted else None,
+        "body": proposal.body,
+    }
+    form = ProposalEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = run_or_report(
+            request,
+            lambda: update_proposal(proposal, by=request.user, **_edited_fields(form)),
+            success=_("已保存修改。"),
+            form=form,
+        )
+        if done:
+            return back_to(proposal)
+    return _form_page(request, form, proposal=proposal)
+
+
+def _edited_fields(form) -> dict:
+    fields = form.service_fields()
+    if "submitted_at" not in form.changed_data:
+        del fields["submitted_at"]  # the same day: keep the moment it was submitted
+    return fields
+
+
+def import_word(request):
+    """Upload a sponsor's .docx: its title, sponsor and body fill the entry form, which
+    staff check and then save like any other proposal. Nothing is saved here."""
+    form = WordImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = parse_submission(form.cleaned_data["document"])
+        except WordImportError as exc:
+            form.add_error("document", str(exc))
+        else:
+            session = form.cleaned_data.get("session") or _default_session()
+            initial, warnings = _prefill(submission, session)
+            return _form_page(
+                request,
+                ProposalCreateForm(initial=initial),
+                imported_from=form.cleaned_data["document"].name,
+                import_warnings=[*submission.warnings, *warnings],
+            )
+    return staff_render(request, "staff/import_word.html", {"form": form}, section="create")
+
+
+def _prefill(submission, session) -> tuple[dict, list[str]]:
+    warnings = []
+    initial = {
+        **_create_initial(session),
+        "kind": submission.kind,
+        "title": submission.title,
+        "body": submission.body,
+        "lead_sponsor": submission.lead_name,
+        "co_sponsors": "\n".join(submission.co_names),
+    }
+    for name in [submission.lead_name, *submission.co_names]:
+        if not name:
+            continue
+        try:
+            resolve_sponsor(name)
+        except ValidationError as exc:  # said now; the form says it again on saving
+            warnings.extend(exc.messages)
+    if submission.category_name:
+        category = Category.objects.filter(name=submission.category_name).first()
+        if category:
+            initial["category"] = category.pk
+        else:
+            warnings.append(
+                _("文件中的类别“%(name)s”不在类别列表中，请手工选择。")
+                % {"name": submission.category_name}
+            )
+    if submission.number and session is not None:
+        if session.proposals.filter(number=submission.number).exists():
+            warnings.append(
+                _("文件中的编号 %(number)s 在本届次已被使用，已改为下一个空闲编号。")
+                % {"number": submission.number}
+            )
+        else:
+            initial["number"] = submission.number
+    return initial, warnings
+
+
+@require_GET
+def sponsor_search(request):
+    """Suggestions for the sponsor pickers: {"results": [{"id", "value", "kind", …}]}."""
+    return JsonResponse({"results": search_sponsors(request.GET.get("q", ""))})
+
+
+@require_GET
+def next_number(request):
+    """The next free number of ?session= (default: the current session), for the form."""
+    chosen = request.GET.get("session", "")
+    session = Session.objects.filter(pk=chosen).first() if chosen.isdigit() else _default_session()
+    if session is None:
+        return JsonResponse({"error": _("请选择届次会议。")}, status=404)
+    return JsonResponse({"session": session.pk, "number": next_free_number(session)})

@@ -1,0 +1,73 @@
+"""The list of every proposal and one proposal's whole file with its history."""
+
+from django.http import Http404
+
+from proposals.models import Proposal
+from responses.models import RequestStatus
+from responses.services import missing_opinions, reply_sponsors
+from staff.filters import ProposalFilter
+from staff.selectors import (
+    assignment_actions,
+    available_actions,
+    history,
+    proposal_file,
+    reply_actions,
+    staff_proposals,
+)
+from staff.views.common import paginate, staff_render
+
+
+def proposal_list(request):
+    filterset = ProposalFilter(request.GET or None, queryset=staff_proposals())
+    return staff_render(
+        request,
+        "staff/proposal_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+        section="proposals",
+    )
+
+
+def proposal_detail(request, pk):
+    try:
+        proposal = proposal_file(pk)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    return staff_render(
+        request,
+        "staff/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "actions": available_actions(proposal),
+            "assignments": [_assignment_card(a) for a in proposal.assignments.all()],
+            "sponsors_owed_reply": reply_sponsors(proposal),
+            "history": history(proposal),
+        },
+        section="proposals",
+    )
+
+
+def _assignment_card(assignment) -> dict:
+    """One agency's part, with the buttons that apply to it and to each of its replies.
+    A request left pending on an assignment that has since ended waits for nothing."""
+    live = assignment.is_open
+    pending = [
+        r
+        for r in assignment.reassignmentrequest_set.all()
+        if live and r.status == RequestStatus.PENDING
+    ]
+    extensions = [
+        r
+        for r in assignment.extensionrequest_set.all()
+        if live and r.status == RequestStatus.PENDING
+    ]
+    return {
+        "assignment": assignment,
+        "actions": assignment_actions(assignment),
+        "replies": [
+            {"reply": reply, "actions": reply_actions(reply)} for reply in assignment.replies.all()
+        ],
+        "pending_reassignments": pending,
+        "pending_extensions": extensions,
+        "missing_opinions": missing_opinions(assignment) if assignment.is_open else [],
+        "overdue": assignment.is_overdue(),
+    }
