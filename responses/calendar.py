@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
@@ -135,38 +133,3 @@ class WorkingCalendar:
 
 
 # --- Changing the calendar -------------------------------------------------------------
-
-
-@transaction.atomic
-def change_calendar_day(
-    day: date, *, is_working_day: bool | None, name: str = "", note: str = "", by
-) -> list:
-    """Set (or, with is_working_day=None, remove) a staff override for one day, then move
-    the running deadlines the change affects. Returns the MovedDeadline list."""
-    from responses.models import CalendarDay
-
-    before = WorkingCalendar.load()
-    if is_working_day is None:
-        CalendarDay.objects.filter(date=day).delete()
-    else:
-        CalendarDay.objects.update_or_create(
-            date=day,
-            defaults={
-                "is_working_day": is_working_day,
-                "name": name,
-                "note": note,
-                "updated_by": by if getattr(by, "pk", None) else None,
-                "updated_at": timezone.now(),
-            },
-        )
-    return recalculate_deadlines([day], before=before, by=by)
-
-
-def recalculate_deadlines(changed_days, *, before: WorkingCalendar, by) -> list:
-    """Move the deadlines still running that the changed days affect, each explained and
-    recorded as an event; reminders are rescheduled. (See responses.deadlines.)"""
-    from responses.deadlines import recalculate_after_calendar_change
-
-    return recalculate_after_calendar_change(
-        sorted(set(changed_days)), before=before, after=WorkingCalendar.load(), by=by
-    )

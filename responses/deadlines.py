@@ -11,7 +11,7 @@ sentences. `explain` says it when it is shown, in the reader's language:
 
     交办 2025-07-01 + 3个月 = 2025-10-01；2025-10-01 国庆节 → 顺延至 2025-10-09
 
-and `recalculate_after_calendar_change` reads the same rows to move a deadline when the
+and `responses.recalculation` reads the same rows to move a deadline when the
 calendar changes.
 
 The same rule applies to the six-month extension limit: like 《民法典》第二百零三条 for
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch
@@ -104,7 +104,7 @@ def shift(nominal: date, calendar: WorkingCalendar, *, always=False):
     return due, (step,)
 
 
-def _user(by):
+def acting_user(by):
     """The user a step names (None for the system, or anything that is not a user)."""
     return by if hasattr(by, "_meta") else None
 
@@ -210,7 +210,7 @@ def extended_deadline(
         requested=requested,
         previous=previous,
         reason=reason,
-        by=_user(approved_by),
+        by=acting_user(approved_by),
         at=approved_at or clock.now(),
     )
     if requested > latest.date:
@@ -231,7 +231,7 @@ def set_by_staff(
         previous=previous,
         date=deadline,
         reason=reason,
-        by=_user(by),
+        by=acting_user(by),
     )
     return ComputedDate(deadline, (step,))
 
@@ -377,110 +377,3 @@ def stated_date(changes: Iterable[DeadlineChange]) -> date | None:
         if change.kind in SETTING_KINDS:
             found = change.date
     return found
-
-
-@dataclass(frozen=True)
-class MovedDeadline:
-    assignment_id: int
-    field: str  # deadline / opinion_deadline / reassignment_deadline
-    old: date
-    new: date
-
-
-def recalculate_after_calendar_change(
-    changed_days: list[date], *, before: WorkingCalendar, after: WorkingCalendar, by
-) -> list[MovedDeadline]:
-    """Move the running deadlines of open assignments that a calendar change affects.
-
-    A date moves only if it is what the calendar rule made of its stated date on the old
-    calendar (a date staff set deliberately on a rest day stays). Only deadlines still
-    running (today or later) move; each move is kept in the deadline's history (the new
-    move off a rest day and who changed the calendar), recorded as an event, and
-    reminders are rescheduled. The history is read as data: the language it was shown in
-    when the dates were set plays no part.
-    """
-    from django.db.models import Q
-
-    from proposals.models import Action
-    from proposals.workflow import record_event
-    from responses.models import OPINION_ROLES, Assignment
-    from responses.reminders import schedule_next_reminder
-
-    if not changed_days:
-        return []
-    today = clock.today()
-    first, last = min(changed_days), max(changed_days)
-    # A rest-day run is at most a few weeks long, so a changed day can only move dates
-    # that fall on it or soon after it; a wide margin keeps this a small indexed query.
-    margin = timedelta(days=60)
-    since = max(first, today)
-    rules = CommitteeRules.current()
-    candidates = (
-        Assignment.objects.open()
-        .filter(
-            Q(deadline__gte=since, deadline__lte=last + margin)
-            | Q(opinion_deadline__gte=since, opinion_deadline__lte=last + margin)
-            | Q(reassignment_deadline__gte=since, reassignment_deadline__lte=last + margin)
-        )
-        .select_related("proposal", "agency")
-        .prefetch_related(HISTORY)
-        .order_by("pk")
-    )
-    moved: list[MovedDeadline] = []
-    for assignment in candidates:
-        assigned_on = timezone.localdate(assignment.assigned_at)
-        updates: dict = {}
-        made: list[MovedDeadline] = []
-
-        nominal = stated_date(assignment.deadline_changes.all())
-        if nominal is not None and assignment.deadline >= today:
-            new_date, steps = shift(nominal, after, always=True)
-            if (
-                before.next_working_day(nominal) == assignment.deadline
-                and new_date != assignment.deadline
-            ):
-                calendar_step = DeadlineChange(
-                    kind=Kind.CALENDAR,
-                    previous=assignment.deadline,
-                    date=new_date,
-                    by=_user(by),
-                )
-                record(assignment, ComputedDate(new_date, (*steps, calendar_step)))
-                updates["deadline"] = new_date
-                made.append(MovedDeadline(assignment.pk, "deadline", assignment.deadline, new_date))
-
-        for field, compute in (
-            ("opinion_deadline", opinion_deadline),
-            ("reassignment_deadline", reassignment_deadline),
-        ):
-            current = getattr(assignment, field)
-            if current is None or current < today:
-                continue
-            if field == "opinion_deadline" and assignment.role not in OPINION_ROLES:
-                continue
-            old = compute(assigned_on, rules, calendar=before)
-            new = compute(assigned_on, rules, calendar=after)
-            if old.date == current and new.date != current:
-                updates[field] = new.date
-                made.append(MovedDeadline(assignment.pk, field, current, new.date))
-
-        if not updates:
-            continue
-        Assignment.objects.filter(pk=assignment.pk).update(**updates)
-        for name, value in updates.items():
-            setattr(assignment, name, value)
-        for change in made:
-            record_event(
-                assignment.proposal,
-                Action.CHANGE_DEADLINE,
-                by=by,
-                assignment=assignment,
-                cause="calendar",
-                days=sorted(changed_days),
-                field=change.field,
-                previous=change.old,
-                deadline=change.new,
-            )
-        schedule_next_reminder(assignment)
-        moved.extend(made)
-    return moved

@@ -33,16 +33,18 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from common import clock
-from proposals.models import Proposal, Status
+from proposals.models import Proposal, Sponsor, Status
 from proposals.workflow import lock, move_proposal, record_event
 from responses.models import (
     OPEN_STATES,
+    OPINION_ROLES,
     REPLYING_ROLES,
     Assignment,
     AssignmentState,
     Feedback,
     Reply,
     ReplyStatus,
+    Role,
 )
 
 # The statuses derived from the assignments; the others are staff decisions.
@@ -179,3 +181,27 @@ def _end_assignments(proposal: Proposal, assignments: list[Assignment], *, by, a
             note=note,
             agency=assignment.agency.name,
         )
+
+
+# --- Who is still awaited, who is owed ----------------------------------------------------
+
+
+def missing_opinions(assignment: Assignment) -> list[Assignment]:
+    """The joint/assisting assignments whose opinion the lead still waits for."""
+    if assignment.role != Role.LEAD or assignment.opinions_waived:
+        return []
+    return list(
+        Assignment.objects.filter(
+            proposal_id=assignment.proposal_id,
+            role__in=OPINION_ROLES,
+            state__in={AssignmentState.PENDING, AssignmentState.ACCEPTED},
+        ).select_related("agency")
+    )
+
+
+def reply_sponsors(proposal: Proposal) -> list[Sponsor]:
+    """Everyone owed this reply: the proposal's sponsors and those of proposals merged in."""
+    sponsors = list(proposal.sponsors.all())
+    for merged in proposal.merged_proposals.prefetch_related("sponsors"):
+        sponsors.extend(s for s in merged.sponsors.all() if s not in sponsors)
+    return sponsors

@@ -24,6 +24,7 @@ from accounts.policies import (
 from common import clock
 from proposals.models import Action
 from proposals.workflow import TransitionError, state_label
+from responses import handling
 from responses.models import (
     OPINION_ROLES,
     REPLYING_ROLES,
@@ -125,9 +126,7 @@ def may_file_reply(user, assignment, *, missing_opinions=None) -> Decision:
     if not allowed:
         return allowed
     if missing_opinions is None:
-        from responses.services import missing_opinions as find_missing
-
-        missing_opinions = find_missing(assignment)
+        missing_opinions = handling.missing_opinions(assignment)
     if missing_opinions:
         return refused(
             TransitionError(
@@ -214,9 +213,7 @@ def may_record_feedback(user, reply, sponsor=None) -> Decision:
             return allowed
     if reply.status != ReplyStatus.CONFIRMED:
         return refused(TransitionError(_("答复尚未确认，不能评价。")))
-    from responses.services import reply_sponsors
-
-    if sponsor is not None and sponsor not in reply_sponsors(reply.assignment.proposal):
+    if sponsor is not None and sponsor not in handling.reply_sponsors(reply.assignment.proposal):
         return refused(
             TransitionError(_("%(sponsor)s不是该提案的提案人。"), params={"sponsor": sponsor.name})
         )

@@ -37,7 +37,7 @@ from django.utils.translation import gettext
 from accounts.models import Role as UserRole
 from accounts.models import User
 from proposals.models import ProposalKind
-from responses import timeliness
+from responses import deadlines, timeliness
 from responses.calendar import WorkingCalendar
 from responses.deadlines import HISTORY
 from responses.models import (
@@ -271,8 +271,8 @@ def notification_texts(reminder: Reminder, assignment: Assignment, today: date) 
         % {"agency": values["agency"], "role": label(Role, assignment.role)},
         _("%(what)s期限：%(deadline)s") % values,
     ]
-    if reminder.target == ReminderTarget.REPLY and assignment.deadline_explanation:
-        lines.append(_("期限说明：%(text)s") % {"text": assignment.deadline_explanation})
+    if reminder.target == ReminderTarget.REPLY and deadlines.explain(assignment):
+        lines.append(_("期限说明：%(text)s") % {"text": deadlines.explain(assignment)})
     if reminder.note:
         lines.append(_("催办说明：%(note)s") % {"note": reminder.note})
     return title[:200], "\n".join(lines)

@@ -27,6 +27,7 @@ from proposals.workflow import (
     state_label,
 )
 from responses import deadlines, handling, policies
+from responses.handling import missing_opinions, reply_sponsors
 from responses.models import (
     CLASSIFICATION_LABELS,
     OPEN_STATES,
@@ -580,19 +581,6 @@ def waive_joint_opinions(assignment: Assignment, *, by, note: str = "") -> Assig
     return assignment
 
 
-def missing_opinions(assignment: Assignment) -> list[Assignment]:
-    """The joint/assisting assignments whose opinion the lead still waits for."""
-    if assignment.role != Role.LEAD or assignment.opinions_waived:
-        return []
-    return list(
-        Assignment.objects.filter(
-            proposal_id=assignment.proposal_id,
-            role__in=OPINION_ROLES,
-            state__in={AssignmentState.PENDING, AssignmentState.ACCEPTED},
-        ).select_related("agency")
-    )
-
-
 def _classification_scheme(code: str) -> str:
     """The committee's scheme, which the reply's code must belong to."""
     scheme = CommitteeRules.current().classification_scheme
@@ -807,14 +795,6 @@ def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     )
     _after_deadline_change(assignment)
     return reply
-
-
-def reply_sponsors(proposal: Proposal) -> list[Sponsor]:
-    """Everyone owed this reply: the proposal's sponsors and those of proposals merged in."""
-    sponsors = list(proposal.sponsors.all())
-    for merged in proposal.merged_proposals.prefetch_related("sponsors"):
-        sponsors.extend(s for s in merged.sponsors.all() if s not in sponsors)
-    return sponsors
 
 
 @transaction.atomic

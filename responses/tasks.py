@@ -1,42 +1,10 @@
 """Celery tasks of the responses app. Thin: ids as arguments, the body calls a service."""
 
-import random
-
 from celery import shared_task
 
-from responses.documents.render import RenderError
-
-RENDER_MAX_RETRIES = 5
-
-
-def _backoff(retries: int) -> int:
-    """15 s, 30 s, 60 s… capped at 10 minutes, with jitter so retries do not stampede."""
-    return min(600, 15 * 2**retries) + random.randint(0, 5)
-
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=RENDER_MAX_RETRIES,
-    ignore_result=True,
-)
-def render_reply_document_task(self, document_id: int) -> None:
-    from responses.documents import render_document
-    from responses.models import ReplyDocument
-
-    document = ReplyDocument.objects.filter(pk=document_id).first()
-    if document is None:  # deleted since it was queued
-        return
-    # A message redelivered after its worker died finds the row still `rendering`.
-    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    try:
-        render_document(
-            document, takeover=redelivered, retry=self.request.retries < self.max_retries
-        )
-    except RenderError as error:  # only transient failures are raised with retry=True
-        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
-
+# The render task lives beside its service (responses/documents/); importing it here is
+# what makes Celery's autodiscovery, which reads each app's tasks module, register it.
+from responses.documents.tasks import render_reply_document_task  # noqa: F401
 
 # --- Reminders (responses/reminders.py) -------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Admin for the working calendar, the reminder settings and the reminder records.
 
-Calendar days are saved through responses.calendar.change_calendar_day, which moves the
+Calendar days are saved through responses.recalculation.change_calendar_day, which moves the
 deadlines still running and says which; reminders, notifications and e-mails are made
 by the sweep and are read-only here, except that a failed e-mail can be sent again.
 """
@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.admin import ReadOnlyAdminMixin, StaffRoleAccess, is_staff_role
 from responses import reminders
-from responses.calendar import WorkingCalendar, change_calendar_day, weekday_name
+from responses.calendar import WorkingCalendar, weekday_name
 from responses.models import (
     CalendarDay,
     Delivery,
@@ -20,6 +20,7 @@ from responses.models import (
     Reminder,
     ReminderSettings,
 )
+from responses.recalculation import change_calendar_day
 
 
 @admin.register(CalendarDay)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 import staff.admin_reminders  # noqa: F401  (the calendar and reminder models)
 from accounts.admin import OfficerInline, StaffRoleAccess
 from common import clock
-from responses import timeliness
+from responses import deadlines, timeliness
 from responses.models import (
     Agency,
     Assignment,
@@ -225,11 +225,11 @@ class AssignmentAdmin(WorkflowRecordAdmin):
 
     @admin.display(description=_("逾期"), boolean=True)
     def overdue(self, assignment):
-        return assignment.is_overdue()
+        return timeliness.is_overdue(timeliness, assignment)
 
     @admin.display(description=_("期限计算说明"))
     def deadline_explanation(self, assignment):
-        return assignment.deadline_explanation
+        return deadlines.explain(assignment)
 
 
 class AgencyRequestAdmin(WorkflowRecordAdmin):

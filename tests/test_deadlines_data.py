@@ -16,10 +16,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
 from proposals.models import Action, Event, Status
-from responses import services
-from responses.calendar import change_calendar_day
+from responses import deadlines, services
 from responses.models import DeadlineChange, DeadlineChangeKind, DeadlineRule
 from responses.models import Role as AssignmentRole
+from responses.recalculation import change_calendar_day
 from tests.factories import ProposalFactory
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -78,7 +78,7 @@ def test_a_new_holiday_moves_an_extended_deadline_whatever_language_approved_it(
         ("deadline", D(2025, 11, 14), D(2025, 11, 17))
     ]
     with translation.override("zh-hans"):
-        assert assignment.deadline_explanation == (
+        assert deadlines.explain(assignment) == (
             "交办 2025-07-01 + 3个月 = 2025-10-01；2025-10-01 国庆节 → 顺延至 2025-10-09；"
             "延期至 2025-11-14（王工作人员 于 2025-09-01 批准）；"
             "2025-11-14 临时假日 → 顺延至 2025-11-17；"
@@ -91,7 +91,7 @@ def test_the_explanation_is_said_in_the_readers_language(english, agency, alice,
     assignment = extended_to_friday_14_november(agency, alice, bob, "zh-hans")
 
     with translation.override("en"):
-        english_text = assignment.deadline_explanation
+        english_text = deadlines.explain(assignment)
 
     assert english_text == (
         "Assigned 2025-07-01 + 3 months = 2025-10-01; "
@@ -140,7 +140,7 @@ def test_a_change_by_staff_keeps_who_when_and_why(agency, alice):
         alice,
         "两会前答复",
     )
-    assert assignment.deadline_explanation.endswith(
+    assert deadlines.explain(assignment).endswith(
         "王工作人员 于 2025-03-20 调整为 2025-05-06，理由：两会前答复"
     )
 
@@ -266,6 +266,6 @@ def test_the_migration_converts_stored_text_and_keeps_dates_it_cannot_read(agenc
         D(2025, 9, 30),
     )
     with translation.override("zh-hans"):
-        assert converted[0].assignment.deadline_explanation == (
+        assert deadlines.explain(converted[0].assignment) == (
             "交办 2025-07-01 + 3个月 = 2025-10-01；2025-10-01 国庆节 → 顺延至 2025-10-09"
         )

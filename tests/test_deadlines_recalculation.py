@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from proposals.models import Action, Event, Status
 from responses import deadlines, reminders, services
-from responses.calendar import change_calendar_day
 from responses.models import AssignmentState, CalendarDay
 from responses.models import Role as AssignmentRole
+from responses.recalculation import change_calendar_day
 from tests.factories import AssignmentFactory, ProposalFactory
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -59,7 +59,7 @@ def test_a_new_holiday_moves_a_running_deadline_and_says_who_moved_it(june_20, a
 
     june_20.refresh_from_db()
     assert june_20.deadline == D(2025, 6, 23)
-    assert june_20.deadline_explanation == (
+    assert deadlines.explain(june_20) == (
         "交办 2025-03-20 + 3个月 = 2025-06-20；2025-06-20 临时假日 → 顺延至 2025-06-23；"
         "日历调整（王工作人员 2025-06-01）：2025-06-20 → 2025-06-23"
     )
@@ -81,7 +81,7 @@ def test_a_make_up_working_day_pulls_a_moved_deadline_back_and_removing_it_undoe
     change_calendar_day(D(2025, 6, 21), is_working_day=True, name="调休上班", by=alice)
     saturday.refresh_from_db()
     assert saturday.deadline == D(2025, 6, 21)
-    assert "2025-06-21 周六（调休上班），不顺延" in saturday.deadline_explanation
+    assert "2025-06-21 周六（调休上班），不顺延" in deadlines.explain(saturday)
 
     change_calendar_day(D(2025, 6, 21), is_working_day=None, by=alice)
     saturday.refresh_from_db()
@@ -172,7 +172,7 @@ def test_assigning_through_the_service_schedules_the_first_reminder(agency, alic
         )
 
     assert assignment.deadline == D(2025, 10, 9)  # 10-01 + National Day
-    assert "2025-10-01 国庆节 → 顺延至 2025-10-09" in assignment.deadline_explanation
+    assert "2025-10-01 国庆节 → 顺延至 2025-10-09" in deadlines.explain(assignment)
     assignment.refresh_from_db()
     assert assignment.next_reminder_at == at(D(2025, 9, 9))
 

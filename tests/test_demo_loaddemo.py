@@ -26,6 +26,7 @@ from accounts.models import User
 from demo.reference import LOGINS
 from demo.seed import SEED_LETTER, SEED_PAGE
 from proposals.models import Event, Proposal, Sponsor, SponsorKind, Status
+from responses import deadlines
 from responses.models import (
     Assignment,
     AssignmentState,
@@ -320,7 +321,7 @@ def test_proposal_118_went_to_the_industry_bureau_alone_with_a_three_month_deadl
     assert assignment.role == Role.LEAD
     assigned_on = timezone.localdate(assignment.assigned_at)
     assert assignment.deadline == assigned_on + relativedelta(months=3)
-    assert "3个月" in assignment.deadline_explanation
+    assert "3个月" in deadlines.explain(assignment)
 
 
 def test_proposal_118_was_answered_with_the_letter_byte_for_byte(p118):

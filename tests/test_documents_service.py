@@ -156,7 +156,7 @@ def test_the_task_retries_a_transient_failure_then_records_it(reply):
         mock.patch.object(
             libreoffice, "convert_to_pdf", side_effect=libreoffice.Unavailable("no soffice")
         ) as convert,
-        mock.patch("responses.tasks._backoff", return_value=0),
+        mock.patch("responses.documents.tasks._backoff", return_value=0),
     ):
         render_reply_document_task.apply(args=(document.pk,))
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from config.celery_app import app as celery_app
 from proposals.models import Status
+from responses import deadlines
 from responses.models import AssignmentState, RenderStatus, Reply, ReplyStatus
 from responses.models import Role as AssignmentRole
 from responses.services import assign_proposal
@@ -122,7 +123,7 @@ def test_an_officer_accepts_files_previews_and_confirms_a_reply(live_server, bro
     page.wait_for_url(f"**/agency/assignments/{assignment.pk}/")
     expect(page.locator(".deadline-big")).to_contain_text(f"{assignment.deadline:%Y-%m-%d}")
     deadline_box = page.get_by_role("region", name="办理期限")
-    expect(deadline_box).to_contain_text(assignment.deadline_explanation)
+    expect(deadline_box).to_contain_text(deadlines.explain(assignment))
     check(page, "2-assignment")
 
     with page.expect_navigation():

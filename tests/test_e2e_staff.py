@@ -13,6 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from demo.seed import load_seed
 from proposals.models import Action, Event, Proposal, ProposalKind, Status
+from responses import deadlines
 from responses.deadlines import reply_deadline
 from responses.models import Assignment
 from responses.models import Role as AssignmentRole
@@ -132,7 +133,7 @@ def test_staff_enter_proposal_118_and_assign_it_for_three_months(
     assignment = Assignment.objects.get(proposal=proposal)
     assert (assignment.agency, assignment.role) == (agency, AssignmentRole.LEAD)
     assert assignment.deadline == expected.date
-    assert "+ 3个月" in assignment.deadline_explanation
+    assert "+ 3个月" in deadlines.explain(assignment)
     proposal.refresh_from_db()
     assert proposal.status == Status.ASSIGNED
     assert list(

@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from proposals.models import Action, Event, Status
+from responses import deadlines
 from responses.models import (
     Assignment,
     AssignmentState,
@@ -171,7 +172,7 @@ def test_another_deadline_with_a_reason_is_explained(staff_client, proposal, age
     )
     assignment = Assignment.objects.get()
     assert assignment.deadline == dt.date(2025, 5, 20)
-    assert "理由：市领导要求两个月内答复" in assignment.deadline_explanation
+    assert "理由：市领导要求两个月内答复" in deadlines.explain(assignment)
 
 
 def test_a_deadline_past_six_months_is_refused_by_the_rules(staff_client, proposal, agency):
@@ -310,7 +311,7 @@ def test_staff_approve_an_extension(staff_client, alice, bob, session, sponsor, 
     )
     assignment.refresh_from_db()
     assert assignment.deadline == dt.date(2025, 8, 20)
-    assert "延期至 2025-08-20" in assignment.deadline_explanation
+    assert "延期至 2025-08-20" in deadlines.explain(assignment)
     event = Event.objects.get(action=Action.DECIDE_EXTENSION)
     assert (event.actor, event.data["approved"]) == (alice, True)
 

@@ -13,8 +13,8 @@ from django.utils import translation
 from common import clock
 from proposals.models import Action, Event
 from responses import services
-from responses.calendar import change_calendar_day
 from responses.models import CommitteeRules, Reply
+from responses.recalculation import change_calendar_day
 from tests.staff_data import assigned, replied
 
 pytestmark = pytest.mark.django_db

@@ -108,7 +108,7 @@ def test_merging_names_the_target_and_keeps_its_sponsors(session, submitted, ali
     assert submitted.status == Status.MERGED
     assert submitted.merged_into == target
     assert submitted.review_note == ""  # no words stored: merged_into names the target
-    from responses.services import reply_sponsors
+    from responses.handling import reply_sponsors
 
     assert set(reply_sponsors(target)) == {target.lead_sponsor, submitted.lead_sponsor}
 

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from proposals.models import Action, Status
-from responses import closing, services
+from responses import closing, deadlines, services
 from responses.models import (
     AssignmentState,
     ExtensionRequest,
@@ -68,7 +68,7 @@ def test_assigning_gives_the_default_three_month_deadline_and_explains_it(lead, 
     registered.refresh_from_db()
     assert registered.status == Status.ASSIGNED
     assert lead.deadline == dt.date(2025, 6, 20)
-    assert "交办 2025-03-20 + 3个月" in lead.deadline_explanation
+    assert "交办 2025-03-20 + 3个月" in deadlines.explain(lead)
     assert lead.state == AssignmentState.PENDING
     assert lead.reassignment_deadline > lead.assigned_at.date()
 
@@ -129,7 +129,7 @@ def test_an_overridden_deadline_needs_a_reason_and_stays_within_six_months(
         deadline_reason="两会前答复",
     )
     assert assignment.deadline == dt.date(2025, 5, 1)
-    assert "两会前答复" in assignment.deadline_explanation
+    assert "两会前答复" in deadlines.explain(assignment)
 
 
 def test_officer_accepts_own_assignment_but_not_another_agencys(lead, bob, charlie):
@@ -201,8 +201,8 @@ def test_an_extension_never_passes_six_months(lead, bob, alice):
     services.decide_extension(request, approve=True, by=alice)
     lead.refresh_from_db()
     assert lead.deadline == dt.date(2025, 8, 20)
-    assert "延期至 2025-08-20" in lead.deadline_explanation
-    assert str(alice) in lead.deadline_explanation
+    assert "延期至 2025-08-20" in deadlines.explain(lead)
+    assert str(alice) in deadlines.explain(lead)
     assert ExtensionRequest.objects.get().status == RequestStatus.APPROVED
 
 
@@ -310,7 +310,7 @@ def test_the_whole_life_of_a_proposal(
     registered.refresh_from_db()
     assert (lead.state, registered.status) == (AssignmentState.REHANDLING, Status.REHANDLING)
     assert lead.deadline > timezone.localdate()
-    assert "重新办理" in lead.deadline_explanation
+    assert "重新办理" in deadlines.explain(lead)
 
     second = _reply(lead, bob, classification="B")
     assert second.round == 2

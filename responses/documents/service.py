@@ -39,7 +39,7 @@ STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 def queue_render(document: ReplyDocument) -> None:
     """Queue the render once the surrounding transaction has committed."""
-    from responses.tasks import render_reply_document_task
+    from responses.documents.tasks import render_reply_document_task
 
     document_id = document.pk
 

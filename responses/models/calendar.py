@@ -10,7 +10,7 @@ class CalendarDay(models.Model):
     The official calendar (the `chinesecalendar` package) covers holidays and 调休 make-up
     working days as published by the State Council, but only up to the year its release
     knows and only as the package has it. Staff add next year's schedule here as soon as
-    it is announced, or correct a day; `responses.calendar.change_calendar_day` saves the
+    it is announced, or correct a day; `responses.recalculation.change_calendar_day` saves the
     row and moves the deadlines still running.
     """
 

@@ -309,31 +309,12 @@ class Assignment(models.Model):
         return f"{self.proposal.number} → {self.agency} ({self.get_role_display()})"
 
     @property
-    def deadline_explanation(self) -> str:
-        """How the deadline was made, in the reader's language (prefetch
-        responses.deadlines.HISTORY when showing many)."""
-        from responses.deadlines import explain
-
-        return explain(self)
-
-    @property
     def owes_reply(self) -> bool:
         return self.role in REPLYING_ROLES
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
-
-    def days_left(self, today=None) -> int:
-        """Days until its due date (responses.timeliness); negative once overdue."""
-        from responses import timeliness
-
-        return timeliness.days_left(self, today)
-
-    def is_overdue(self, today=None) -> bool:
-        from responses import timeliness
-
-        return timeliness.is_overdue(self, today)
 
 
 class RequestStatus(models.TextChoices):

@@ -128,7 +128,7 @@ def deadline(request, pk):
         % {
             "agency": assignment.agency.name,
             "deadline": f"{assignment.deadline:%Y-%m-%d}",
-            "why": assignment.deadline_explanation,
+            "why": deadlines.explain(assignment),
             "limit": latest.explanation,
         },
         back_url=_detail_url(assignment.proposal_id),

@@ -3,8 +3,9 @@
 from django.http import Http404
 
 from proposals.models import Proposal
+from responses import timeliness
+from responses.handling import missing_opinions, reply_sponsors
 from responses.models import RequestStatus
-from responses.services import missing_opinions, reply_sponsors
 from staff.filters import ProposalFilter
 from staff.selectors import (
     assignment_actions,
@@ -69,5 +70,5 @@ def _assignment_card(assignment) -> dict:
         "pending_reassignments": pending,
         "pending_extensions": extensions,
         "missing_opinions": missing_opinions(assignment) if assignment.is_open else [],
-        "overdue": assignment.is_overdue(),
+        "overdue": timeliness.is_overdue(timeliness, assignment),
     }
