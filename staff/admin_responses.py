@@ -225,7 +225,7 @@ class AssignmentAdmin(WorkflowRecordAdmin):
 
     @admin.display(description=_("逾期"), boolean=True)
     def overdue(self, assignment):
-        return timeliness.is_overdue(timeliness, assignment)
+        return timeliness.is_overdue(assignment)
 
     @admin.display(description=_("期限计算说明"))
     def deadline_explanation(self, assignment):

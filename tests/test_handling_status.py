@@ -429,7 +429,7 @@ def test_waiving_opinions_stops_the_assisting_agency_owing_one(
     assisting.refresh_from_db()
     assert assisting.opinions_waived and assisting.state == AssignmentState.PENDING
     with at(dt.date(2025, 5, 1)):  # its opinion deadline has passed
-        assert not timeliness.is_overdue(timeliness, assisting)
+        assert not timeliness.is_overdue(assisting)
         assert list(overdue_board()) == []
         with pytest.raises(TransitionError, match="已免于等待"):
             reminders.send_urgent_reminder(assisting, by=alice)

@@ -166,7 +166,7 @@ def test_the_queryset_and_the_predicate_say_the_same(fields, overdue, on_time, l
 
     assert timeliness.is_overdue(assignment, TODAY) is overdue
     assert mine.filter(timeliness.overdue_q(TODAY)).exists() is overdue
-    assert timeliness.is_overdue(timeliness, assignment) is overdue  # the clock's today
+    assert timeliness.is_overdue(assignment) is overdue  # the clock's today
     assert timeliness.is_on_time(assignment) is on_time
     assert mine.filter(timeliness.on_time_q()).exists() is on_time
     assert timeliness.is_late(assignment) is late

@@ -70,5 +70,5 @@ def _assignment_card(assignment) -> dict:
         "pending_reassignments": pending,
         "pending_extensions": extensions,
         "missing_opinions": missing_opinions(assignment) if assignment.is_open else [],
-        "overdue": timeliness.is_overdue(timeliness, assignment),
+        "overdue": timeliness.is_overdue(assignment),
     }
