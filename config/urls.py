@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("members.urls")),
     path("staff/", include("staff.urls")),
+    path("audit/", include("staff.urls_audit")),
     path("agency/", include("officer.urls")),
     path("notifications/", include("officer.urls_notifications")),
     path("api/v1/", include("portal.api.urls")),

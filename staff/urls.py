@@ -4,7 +4,6 @@ walks these patterns for every role)."""
 
 from django.urls import path
 
-from staff import audit
 from staff.views import (
     assign,
     dashboard,
@@ -72,6 +71,4 @@ urlpatterns = [
     # Reports
     staff_path("reports/", reports.report, "reports"),
     staff_path("reports/<slug:table>.xlsx", reports.export, "report-export"),
-    # Admins: the audit log
-    path("audit/", audit.audit_log, name="audit"),
 ]

@@ -70,7 +70,7 @@ EXPECTED = {
     "accounts:officers": ({}, STAFF_PAGE),
     "accounts:officer-create": ({}, STAFF_PAGE),
     "accounts:officer-deactivate": ({"pk": "bob"}, STAFF_ACTION),
-    "staff:audit": ({}, ADMIN_ONLY),
+    "audit:log": ({}, ADMIN_ONLY),
     # Staff back office
     "staff:dashboard": ({}, STAFF_PAGE),
     "staff:proposal-list": ({}, STAFF_PAGE),

@@ -20,11 +20,11 @@ def fresh_release():
 def test_the_fingerprint_reads_every_module_the_page_code_imports():
     modules = pages.page_modules()
     for name in (
-        "proposals/pages.py",
-        "proposals/selectors.py",
+        "portal/pages.py",
+        "portal/selectors.py",
         "proposals/models/core.py",
         "responses/models/core.py",  # the reply and assignment fields a page shows
-        "proposals/templatetags/portal.py",
+        "portal/templatetags/portal.py",
     ):
         assert name in modules
     assert not any("site-packages" in path.parts for path in modules.values())

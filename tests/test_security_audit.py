@@ -21,7 +21,7 @@ def history(alice, session, sponsor):
 
 def test_an_admin_sees_who_changed_what_and_when(client, admin_user, history):
     client.force_login(admin_user)
-    html = client.get(reverse("staff:audit")).content.decode()
+    html = client.get(reverse("audit:log")).content.decode()
     assert "关于甲的建议" in html
     assert "关于乙的建议" in html
     assert "alice" in html
@@ -30,7 +30,7 @@ def test_an_admin_sees_who_changed_what_and_when(client, admin_user, history):
 def test_the_log_filters_by_proposal_user_action_and_date(client, admin_user, history, alice):
     first, second = history
     client.force_login(admin_user)
-    url = reverse("staff:audit")
+    url = reverse("audit:log")
     page = client.get(url, {"proposal": second.pk}).context["page_obj"]
     assert {event.proposal_id for event in page} == {second.pk}
     action = Event.objects.filter(proposal=first).latest("pk").action
@@ -54,10 +54,10 @@ def test_the_log_is_paginated_with_a_fixed_number_of_queries(
     )
     client.force_login(admin_user)
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("staff:audit"), {"page": 2})
+        response = client.get(reverse("audit:log"), {"page": 2})
     assert len(response.context["page_obj"].object_list) == 50
 
 
 def test_staff_who_are_not_admins_cannot_read_the_log(client, alice):
     client.force_login(alice)
-    assert client.get(reverse("staff:audit")).status_code == 403
+    assert client.get(reverse("audit:log")).status_code == 403
