@@ -13,8 +13,20 @@ from proposals import selectors
 FEED_SIZE = 30
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with plain-text summaries. Django writes `<summary type="html">`, which a feed
+    reader renders as HTML: a body or reply holding `<script>`, `onerror` or a
+    `javascript:` link would come alive there. Our texts are plain text, so say so."""
+
+    def add_item_elements(self, handler, item):
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class LatestPublicationsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = gettext_lazy("建言 · 最新公开的提案与答复")
     subtitle = gettext_lazy("新公开的政协提案和承办单位的公开答复")
 
