@@ -103,6 +103,32 @@ def zip_bomb_docx() -> bytes:
     return out.getvalue()
 
 
+def far_row_xlsx(last_row: int = 1_048_576) -> bytes:
+    """A 5 KB import sheet (header and one proposal) that declares the whole grid as its
+    dimension (A1:XFD1048576) and has one more, empty, row at `last_row`: a reader that
+    trusts the dimension pads every row to 16,384 columns and walks every row between."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["届次", "编号", "标题", "提案人", "内容"])
+    sheet.append(["第十五届委员会第三次会议", 1, "关于远处一行的提案", "市致公党", "正文"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    def change(name, data):
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        text = data.decode()
+        start = text.index("<dimension ref=")
+        end = text.index("/>", start) + 2
+        text = text[:start] + '<dimension ref="A1:XFD1048576"/>' + text[end:]
+        far = f'<row r="{last_row}"><c r="XFD{last_row}" t="inlineStr"><is><t> </t></is></c></row>'
+        return text.replace("</sheetData>", far + "</sheetData>").encode()
+
+    return _rewrite(buffer.getvalue(), change)
+
+
 MADE = {
     "made/macro.docm": macro_docm,
     "made/external-entity.docx": external_entity_docx,
