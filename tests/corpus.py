@@ -103,6 +103,23 @@ def zip_bomb_docx() -> bytes:
     return out.getvalue()
 
 
+def empty_paragraphs_docx(count: int = 8_000_000) -> bytes:
+    """A .docx of about 60 KB whose body is `count` empty paragraphs: tens of MB of XML
+    that a reader building the whole tree turns into seconds and hundreds of MB."""
+    body = b"<w:p/>" * count
+    document = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body>" + body + b"</w:body></w:document>"
+    )
+
+    def change(name, data):
+        return document if name == "word/document.xml" else data
+
+    out = _rewrite((FILES / "word/sample.docx").read_bytes(), change)
+    return out
+
+
 def far_row_xlsx(last_row: int = 1_048_576) -> bytes:
     """A 5 KB import sheet (header and one proposal) that declares the whole grid as its
     dimension (A1:XFD1048576) and has one more, empty, row at `last_row`: a reader that
