@@ -174,3 +174,16 @@ def test_the_feed_summaries_are_plain_text_a_reader_never_runs(client, evil, age
     # Shown as the characters that were typed, not dropped.
     assert any("<script>" in text and "javascript:" in text for text in texts)
     assert any(text.startswith("摘要<script>") for text in texts)
+
+
+def test_signed_in_pages_are_never_cached_and_public_ones_may_be(client, users, evil, agency):
+    for url, response in fetch_all(client, users, evil, agency):
+        cache_control = response.headers.get("Cache-Control", "")
+        if "_auth_user_id" in client.session:
+            assert "private" in cache_control and "no-store" in cache_control, url
+        elif not url.startswith("/accounts/"):  # Django's own login pages are never_cache
+            assert "no-store" not in cache_control and "private" not in cache_control, url
+    client.force_login(users["alice"])
+    for url in (reverse("public:home"), reverse("public:proposal", args=[evil.pk])):
+        cache_control = client.get(url).headers.get("Cache-Control", "")
+        assert "private" in cache_control and "no-store" in cache_control, url
