@@ -41,7 +41,9 @@ class LatestPublicationsFeed(Feed):
             .order_by("-published_at", "-id")[:FEED_SIZE]
         ]
         latest = selectors.cached(
-            "portal:feed-replies", 60, lambda: selectors.latest_replies(FEED_SIZE)
+            selectors.public_key("portal:feed-replies"),
+            60,
+            lambda: selectors.latest_replies(FEED_SIZE),
         )
         replies = [("reply", r.published_on, r) for r in latest]
         items = sorted(proposals + replies, key=lambda item: item[1], reverse=True)

@@ -13,11 +13,20 @@ logger = logging.getLogger(__name__)
 
 
 def publication_changed(proposal) -> None:
-    transaction.on_commit(lambda: _refresh_search(proposal.pk))
+    transaction.on_commit(lambda: _public_changed(proposal.pk))
 
 
 def reply_changed(proposal) -> None:
-    transaction.on_commit(lambda: _refresh_search(proposal.pk))
+    transaction.on_commit(lambda: _public_changed(proposal.pk))
+
+
+def _public_changed(proposal_id: int) -> None:
+    """Published or withdrawn, a reply confirmed or sent back: the home page and the feed
+    show it at once (their cached lists are versioned, proposals.selectors)."""
+    from proposals.selectors import forget_public_lists
+
+    forget_public_lists()
+    _refresh_search(proposal_id)
 
 
 def text_changed(proposal) -> None:

@@ -34,12 +34,14 @@ def home(request):
     # The figures and the latest replies scan every public reply (Reply has no index on
     # its confirmation time): cached for a minute, which a home page can afford.
     figures = selectors.cached(
-        "portal:home-figures",
+        selectors.public_key("portal:home-figures"),
         HOME_CACHE_SECONDS,
         lambda: selectors.session_figures(selectors.current_session()),
     )
     replies = selectors.cached(
-        "portal:home-replies", HOME_CACHE_SECONDS, lambda: selectors.latest_replies(HOME_SIZE)
+        selectors.public_key("portal:home-replies"),
+        HOME_CACHE_SECONDS,
+        lambda: selectors.latest_replies(HOME_SIZE),
     )
     return render(
         request,
