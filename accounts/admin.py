@@ -9,6 +9,7 @@ permission (superusers have it), and a few pages narrow the rule further (below)
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -153,3 +154,16 @@ class UserAdmin(StaffRoleAccess, BaseUserAdmin):
         ):
             return False
         return super().has_change_permission(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # Only a superuser grants the admin role: it opens the audit log, which staff
+        # cannot, and staff could no longer edit the account they made.
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "role" and not request.user.is_superuser:
+            field.choices = [choice for choice in field.choices if choice[0] != Role.ADMIN]
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if obj.role == Role.ADMIN and not request.user.is_superuser:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)

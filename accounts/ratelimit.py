@@ -1,9 +1,10 @@
 """A small fixed-window rate limiter on the cache: N requests per client IP per minute.
 
-Applied to login and password reset (decorator in accounts/urls.py) and to search and the
-API (RateLimitMiddleware, by path), so a scraper or a password guesser gets a clear 429
-instead of slowing the site for everyone. Limits come from settings (RATELIMIT_*, env
-overridable); RATELIMIT_ENABLED is off in tests except the limiter's own test.
+Applied to login and password reset (decorator in accounts/urls.py) and to search, the
+API and the admin's login (RateLimitMiddleware, by path), so a scraper or a password
+guesser gets a clear 429 instead of slowing the site for everyone. Limits come from
+settings (RATELIMIT_*, env overridable); RATELIMIT_ENABLED is off in tests except the
+limiter's own test.
 
 If the cache is down the request is let through: a rate limit must never take the site
 down with it.
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
+ADMIN_LOGIN_PATH = "/admin/login/"  # config/urls.py mounts the admin at /admin/
 DEFAULT_LIMITS = {"login": 10, "search": 60, "api": 120}
 
 
@@ -86,7 +88,8 @@ def ratelimit(scope: str, *, methods=("POST",)):
 
 
 class RateLimitMiddleware:
-    """Search (?q= on the public list) and every API request, by path."""
+    """Search (?q= on the public list), every API request and attempts at the admin's
+    login, by path."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -102,6 +105,10 @@ class RateLimitMiddleware:
         path = request.path_info
         if path.startswith("/api/"):
             return "api"
+        if request.method == "POST" and path == ADMIN_LOGIN_PATH:
+            # The admin's own login is a second door to the same accounts: the same
+            # per-IP limit as the site login (django-axes covers both by its backend).
+            return "login"
         if request.GET.get("q") and path.startswith(("/proposals/", "/staff/proposals/")):
             return "search"
         return None

@@ -27,7 +27,7 @@ urlpatterns = [
     path(
         "password/reset/",
         ratelimit("login")(
-            auth_views.PasswordResetView.as_view(
+            views.PasswordResetView.as_view(
                 success_url=reverse_lazy("accounts:password_reset_done")
             )
         ),

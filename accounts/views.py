@@ -1,3 +1,7 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -23,3 +27,20 @@ def after_login(request):
     if user.is_sponsor_user:
         return redirect(_first_reachable("members:my-proposals"))
     return redirect("public:home")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, with the e-mail's link built from settings.SITE_URL: the
+    request's Host header is the sender's to choose, and a poisoned one would mail a
+    real user a reset link to the attacker's site."""
+
+    def form_valid(self, form):
+        # The e-mail's context takes these last, over what Django derives from the request.
+        site = urlsplit(settings.SITE_URL)
+        self.extra_email_context = {
+            **(self.extra_email_context or {}),
+            "protocol": site.scheme,
+            "domain": site.netloc,
+            "site_name": site.netloc,
+        }
+        return super().form_valid(form)

@@ -77,6 +77,8 @@ if DEMO_APP:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    # First: a body larger than REQUEST_MAX_BYTES is refused (413) before anything reads it.
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A lost database or media storage answers a clean 503 page, not a 500
     # (config/errors.py).
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages: Cache-Control private, no-store (config/middleware.py).
+    "config.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -277,9 +281,19 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 REPLY_UPLOAD_MAX_BYTES = env_int("REPLY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Request bodies are bounded before anything reads them: a body declared larger than
+# REQUEST_MAX_BYTES gets a 413 page at once (config/middleware.py); the largest upload
+# (a reply letter, an import file) plus room for the form fits. The proxy in front has the
+# same bound (deploy/nginx.conf, client_max_body_size).
+REQUEST_MAX_BYTES = env_int(
+    "REQUEST_MAX_BYTES",
+    max(REPLY_UPLOAD_MAX_BYTES, 10 * 1024 * 1024) + 5 * 1024 * 1024,
+    minimum=1024 * 1024,
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # above this an upload goes to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # the form fields, files not counted
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- Document rendering ----------------------------------------------------------------
 SOFFICE_BINARY = env_str("SOFFICE_BINARY", "soffice")
@@ -330,6 +344,11 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# The language switcher's cookie: no script reads it, and it goes only with same-site
+# navigations (and, in production, only over HTTPS).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

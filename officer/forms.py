@@ -81,9 +81,18 @@ class OpinionForm(OfficerForm):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        return _check_upload(
+        upload = _check_upload(
             upload, extensions=OPINION_EXTENSIONS, max_bytes=settings.REPLY_UPLOAD_MAX_BYTES
         )
+        # By content too, as for a reply letter: an HTML page or a program renamed .doc
+        # must not be stored and served to the lead agency.
+        from responses.documents.sniff import RejectedDocument, inspect_upload
+
+        try:
+            inspect_upload(upload)
+        except RejectedDocument as exc:
+            raise forms.ValidationError(exc.message) from None
+        return upload
 
 
 PUBLIC_CHOICES = [("1", _("公开")), ("0", _("不公开"))]

@@ -13,8 +13,20 @@ from portal import selectors
 FEED_SIZE = 30
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with plain-text summaries. Django writes `<summary type="html">`, which a feed
+    reader renders as HTML: a body or reply holding `<script>`, `onerror` or a
+    `javascript:` link would come alive there. Our texts are plain text, so say so."""
+
+    def add_item_elements(self, handler, item):
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class LatestPublicationsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = gettext_lazy("建言 · 最新公开的提案与答复")
     subtitle = gettext_lazy("新公开的政协提案和承办单位的公开答复")
 
@@ -29,7 +41,9 @@ class LatestPublicationsFeed(Feed):
             .order_by("-published_at", "-id")[:FEED_SIZE]
         ]
         latest = selectors.cached(
-            "portal:feed-replies", 60, lambda: selectors.latest_replies(FEED_SIZE)
+            selectors.public_key("portal:feed-replies"),
+            60,
+            lambda: selectors.latest_replies(FEED_SIZE),
         )
         replies = [("reply", r.published_on, r) for r in latest]
         items = sorted(proposals + replies, key=lambda item: item[1], reverse=True)

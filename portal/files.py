@@ -1,17 +1,22 @@
-"""Reply letters for the public: the rendered PDF and the original upload.
+"""Reply letters for the public: the rendered PDF and (a scrubbed copy of) the original.
 
 Files live in private storage (no public MEDIA_URL). These views stream one only when
 its reply is confirmed and public, its assignment is live and its proposal published;
 anything else is a 404, the same answer as for a file that does not exist.
 """
 
+import io
+import logging
 from pathlib import PurePath
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from responses.documents.scrub import ScrubError, public_copy
 from responses.models import AssignmentState, RenderStatus, Reply, ReplyDocument
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "doc": "application/msword",
@@ -54,10 +59,21 @@ def reply_document_pdf(request, pk):
 
 @require_GET
 def reply_document_original(request, pk):
-    """The letter as the agency uploaded it, byte for byte, always as a download."""
+    """The letter as the agency uploaded it, always as a download, without its authoring
+    metadata (document properties, comment authors, a PDF's Info and XMP) and, for a PDF,
+    without active content. The stored upload stays byte for byte; staff and the agency
+    download that one (responses/views/files.py)."""
     document = get_object_or_404(public_documents(), pk=pk)
+    with _open(document.original) as handle:
+        data = handle.read()
+    try:
+        published = public_copy(data, document.doc_type)
+    except ScrubError:
+        # Publishing the unscrubbed file could publish its author: the PDF stays available.
+        logger.warning("original of document %s not published: cannot scrub it", document.pk)
+        raise Http404 from None
     return FileResponse(
-        _open(document.original),
+        io.BytesIO(published),
         content_type=CONTENT_TYPES.get(document.doc_type, "application/octet-stream"),
         as_attachment=True,
         filename=document.original_name,

@@ -421,6 +421,33 @@ def _scoped(key: str) -> str:
 def forget_cached() -> None:
     """Drop the portal's cached figures (tests; or after a bulk import)."""
     cache.delete_many([_scoped(key) for key in PORTAL_CACHE_KEYS])
+    forget_public_lists()
+
+
+# The home page's and the feed's lists of what is public are cached under keys that carry
+# a version: publishing, unpublishing, confirming or sending back a reply bumps it, so the
+# change shows at once, and a copy computed from the old data by a request still running
+# lands under the old version, which nobody reads any more.
+PUBLIC_VERSION_KEY = "portal:public-version"
+
+
+def public_key(name: str) -> str:
+    """`name` under the current version of what is public (see forget_public_lists)."""
+    try:
+        version = cache.get(_scoped(PUBLIC_VERSION_KEY)) or 0
+    except Exception:  # noqa: BLE001 - a cache that is down holds nothing stale either
+        version = 0
+    return f"{name}:v{version}"
+
+
+def forget_public_lists() -> None:
+    """What the public may see changed: the cached home and feed lists start again."""
+    key = _scoped(PUBLIC_VERSION_KEY)
+    try:
+        cache.add(key, 0, timeout=None)
+        cache.incr(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable for %s", key, exc_info=True)
 
 
 def proposals_changed(sender, reasons, shared, **kwargs) -> None:
@@ -429,6 +456,7 @@ def proposals_changed(sender, reasons, shared, **kwargs) -> None:
     removed (so they show at once, not when their cached copy expires)."""
     from proposals.signals import Reason
 
+    forget_public_lists()  # what is public may have changed: home and feed start again
     keys = [key for key in PORTAL_CACHE_KEYS if key != FILTER_OPTIONS_KEY]
     if Reason.SHARED in shared or any(Reason.SHARED in codes for codes in reasons.values()):
         keys.append(FILTER_OPTIONS_KEY)

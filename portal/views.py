@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.spreadsheet import safe_cell
 from portal import pages, search, selectors
 from portal.filters import PublicProposalFilter
 from proposals.models import ProposalView, PublicPage
@@ -33,12 +34,14 @@ def home(request):
     # The figures and the latest replies scan every public reply (Reply has no index on
     # its confirmation time): cached for a minute, which a home page can afford.
     figures = selectors.cached(
-        "portal:home-figures",
+        selectors.public_key("portal:home-figures"),
         HOME_CACHE_SECONDS,
         lambda: selectors.session_figures(selectors.current_session()),
     )
     replies = selectors.cached(
-        "portal:home-replies", HOME_CACHE_SECONDS, lambda: selectors.latest_replies(HOME_SIZE)
+        selectors.public_key("portal:home-replies"),
+        HOME_CACHE_SECONDS,
+        lambda: selectors.latest_replies(HOME_SIZE),
     )
     return render(
         request,
@@ -104,13 +107,6 @@ URL_PLACEHOLDER = 999999999  # a proposal id no one has, to split the detail URL
 CSV_PIECE = 500  # rows per piece of the streamed response
 
 
-def _safe_cell(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet program.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv_rows(request, queryset, terms):
     # Header in Chinese as the page shows it; a BOM so spreadsheet programs read UTF-8.
     # Both go out before the first query, then one piece per chunk of proposals.
@@ -131,7 +127,7 @@ def _csv_rows(request, queryset, terms):
         for count, row in enumerate(selectors.export_rows(queryset), start=1):
             writer.writerow(
                 [
-                    _safe_cell(value)
+                    safe_cell(value)
                     for value in (
                         row.session,
                         row.number,

@@ -534,6 +534,7 @@ def file_joint_opinion(assignment: Assignment, *, body: str, by, attachment=None
     if assignment.role not in OPINION_ROLES:
         raise TransitionError(_("只有会办或协办单位提交会办意见；主办单位请直接答复。"))
     body = required_text(body, _("请填写会办意见。"))
+    attachment_name = _checked_opinion_attachment(attachment) if attachment is not None else ""
     _set_state(
         assignment,
         allowed={AssignmentState.PENDING, AssignmentState.ACCEPTED},
@@ -545,10 +546,26 @@ def file_joint_opinion(assignment: Assignment, *, body: str, by, attachment=None
     )
     opinion = JointOpinion(assignment=assignment, body=body, filed_by=by)
     if attachment is not None:
-        opinion.attachment.save(attachment.name, attachment, save=False)
+        opinion.attachment.save(attachment_name, attachment, save=False)
     opinion.save()
     handling.refresh_status(assignment.proposal, by=by, action=Action.FILE_OPINION)
     return opinion
+
+
+def _checked_opinion_attachment(upload) -> str:
+    """The same content check as a reply letter (a renamed page or program is refused);
+    the stored name keeps the uploaded stem with the suffix of what the file really is."""
+    from pathlib import PurePath
+
+    from responses.documents.sniff import RejectedDocument, inspect_upload
+
+    try:
+        inspection = inspect_upload(upload)
+    except RejectedDocument as exc:
+        raise TransitionError(str(exc)) from None
+    upload.seek(0)
+    stem = PurePath((upload.name or "").replace("\\", "/")).stem or "opinion"
+    return f"{stem}.{inspection.doc_type}"
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from common import clock
+from common.spreadsheet import safe_cell
 from proposals.models import Proposal, Session, SponsorKind, Sponsorship, Status
 from responses import timeliness as timely
 from responses.models import (
@@ -399,14 +400,16 @@ def workbook_bytes(session: Session, tables: list[ReportTable]) -> bytes:
     workbook.remove(workbook.active)
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.title))
-        sheet.append([f"{session.name} · {table.title}"])
+        # Names typed by people (agencies, categories, the session) stay text: a name
+        # starting with = + - @ must not become a live formula (common/spreadsheet.py).
+        sheet.append([safe_cell(f"{session.name} · {table.title}")])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([column.label for column in table.columns])
+        sheet.append([safe_cell(str(column.label)) for column in table.columns])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         body = [*table.rows, *([table.total] if table.total else [])]
         for row in body:
-            sheet.append(list(row))
+            sheet.append([safe_cell(value) for value in row])
             for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
                 if column.kind == "percent":
                     cell.number_format = "0.0%"

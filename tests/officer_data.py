@@ -24,6 +24,7 @@ from responses.models import (
     ReplyStatus,
 )
 from responses.models import Role as AssignmentRole
+from tests import corpus
 from tests.factories import AssignmentFactory, ProposalFactory, ReplyFactory
 
 
@@ -82,7 +83,7 @@ def make_draft_reply(assignment, **fields):
 
 def make_document(reply, *, status=RenderStatus.READY, error="", name="答复函.docx"):
     """A stored letter; a ready one has a real one-page PDF beside it."""
-    original = b"PK\x03\x04 pretend docx"
+    original = corpus.read("word/sample.docx")
     document = ReplyDocument(
         reply=reply,
         original_name=name,

@@ -16,10 +16,12 @@ from portal.search import refresh_search_document
 from proposals.models import Proposal, ProposalKind, Sponsorship, Status
 from responses.models import RenderStatus, ReplyDocument
 from responses.models import Role as AssignmentRole
+from tests import corpus
 from tests.factories import AssignmentFactory, ProposalFactory, ReplyFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-DOC_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+# A real Word 97 letter: the public download is a scrubbed copy, made by reading it.
+DOC_BYTES = corpus.read("zh/reply-118.doc")
 
 
 def make_published(

@@ -273,6 +273,62 @@ def test_staff_cannot_make_anyone_a_superuser(staff_client, bob):
 
 
 @pytest.mark.django_db
+def test_staff_cannot_make_a_system_administrator(staff_client, bob):
+    """The admin role opens the audit log: only a superuser grants it."""
+    from accounts.models import Role, User
+
+    add = staff_client.get(reverse("admin:accounts_user_add")).content.decode()
+    assert 'value="admin"' not in add
+    response = staff_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "mallory",
+            "usable_password": "true",
+            "password1": "Zx9!long-enough-pass",
+            "password2": "Zx9!long-enough-pass",
+            "role": "admin",
+        },
+    )
+    assert response.status_code in (200, 403)
+    assert not User.objects.filter(username="mallory").exists()
+    # Nor may staff raise an existing account to admin.
+    data = {
+        "username": bob.username,
+        "role": "admin",
+        "agency": bob.agency_id,
+        "is_active": "on",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    response = staff_client.post(change_url(User, bob), data)
+    assert response.status_code in (200, 403)
+    bob.refresh_from_db()
+    assert bob.role == Role.OFFICER
+    # The same form with a role staff may give is saved (the refusal above is the role's).
+    response = staff_client.post(change_url(User, bob), {**data, "role": "officer"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_superuser_may_make_a_system_administrator(client, admin_user):
+    from accounts.models import Role, User
+
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "root2",
+            "usable_password": "true",
+            "password1": "Zx9!long-enough-pass",
+            "password2": "Zx9!long-enough-pass",
+            "role": "admin",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="root2").role == Role.ADMIN
+
+
+@pytest.mark.django_db
 def test_an_officer_with_the_admin_flag_sees_no_proposals(client, bob):
     bob.is_staff = True
     bob.save(update_fields=["is_staff"])

@@ -147,3 +147,36 @@ def test_fontconfig_for_rendering_prefers_the_simplified_chinese_faces():
     assert "Noto Serif CJK SC" in match("SimSun")
     assert "Noto Sans CJK SC" in match("黑体")
     assert "Noto Sans CJK SC" in match("sans-serif:lang=ja")
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """The temporary folder soffice's work and profile go to, empty, ours alone."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_a_conversion_leaves_no_profile_or_work_folder_behind(private_tmp):
+    pdf_bytes, _engine = libreoffice.convert_to_pdf(corpus.path("word/simple.doc"), "doc")
+    assert pdf_bytes.startswith(b"%PDF")
+    assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "#!/bin/sh\nsleep 1000\n",  # hangs: killed at the timeout
+        "#!/bin/sh\nkill -SEGV $$\n",  # crashes
+        "#!/bin/sh\nexit 0\n",  # says nothing, writes nothing
+    ],
+    ids=["timeout", "crash", "no-output"],
+)
+def test_a_failed_conversion_leaves_no_profile_behind(settings, tmp_path, private_tmp, script):
+    settings.SOFFICE_BINARY = fake_soffice(tmp_path, script)
+    with pytest.raises(libreoffice.ConversionError):
+        libreoffice.convert_cold(corpus.path("word/simple.doc"), "doc", timeout=2)
+    assert list(private_tmp.iterdir()) == []

@@ -154,3 +154,61 @@ def test_a_pdf_with_only_an_owner_password_is_accepted():
     buffer = io.BytesIO()
     writer.write(buffer)
     assert inspect_bytes(buffer.getvalue(), "答复.pdf").doc_type == "pdf"
+
+
+DTD = b'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+DOCUMENT = b'<w:document xmlns:w="urn:w"><w:body><w:p>&x;</w:p></w:body></w:document>'
+
+
+def docx_with_document(document: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
+
+
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # Padding past the first 4 KB: whitespace, then a comment.
+        DECLARATION + b" " * 5000 + DTD + DOCUMENT,
+        DECLARATION + b"<!--" + b"x" * 8000 + b"-->" + DTD + DOCUMENT,
+        # UTF-16 without a byte order mark, little- and big-endian; and with one, padded.
+        (b'<?xml version="1.0" encoding="UTF-16"?>' + DTD + DOCUMENT).decode().encode("utf-16-le"),
+        (b'<?xml version="1.0" encoding="UTF-16"?>' + DTD + DOCUMENT).decode().encode("utf-16-be"),
+        (b" " * 5000 + DTD + DOCUMENT).decode().encode("utf-16"),
+        # UTF-32 (not allowed in OOXML), and a legacy encoding a parser would honour.
+        (DTD + DOCUMENT).decode().encode("utf-32-le"),
+        (DTD + DOCUMENT).decode().encode("utf-32"),
+        b'<?xml version="1.0" encoding="UTF-7"?>'
+        + (DTD + DOCUMENT).decode().encode("utf-7").replace(b"<", b"+ADw-"),
+    ],
+    ids=[
+        "whitespace-padding",
+        "comment-padding",
+        "utf16le-no-bom",
+        "utf16be-no-bom",
+        "utf16-bom-padded",
+        "utf32le-no-bom",
+        "utf32-bom",
+        "utf7-declared",
+    ],
+)
+def test_a_dtd_cannot_hide_behind_padding_or_an_encoding(document):
+    assert "外部实体" in rejection(docx_with_document(document))
+
+
+def test_an_ordinary_utf16_part_without_a_dtd_is_still_accepted():
+    document = (b'<?xml version="1.0" encoding="UTF-16"?>' + b"<w:document/>").decode()
+    assert inspect_bytes(docx_with_document(document.encode("utf-16")), "a.docx").doc_type == "docx"
+    padded = DECLARATION + b"<!--" + b"x" * 8000 + b"-->" + b"<w:document/>"
+    assert inspect_bytes(docx_with_document(padded), "a.docx").doc_type == "docx"

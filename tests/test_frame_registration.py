@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -118,7 +119,8 @@ def test_password_reset_sends_a_chinese_email_with_a_working_link(client, bob):
     assert message.to == [bob.email]
     assert "李联络员，您好：" in message.body
     assert "您的用户名：bob" in message.body
-    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
+    site = re.escape(settings.SITE_URL)
+    link = re.search(site + r"(/accounts/password/reset/\S+/)", message.body).group(1)
 
     response = client.get(link, follow=True)
     assert "设置新密码" in response.content.decode()
@@ -147,3 +149,14 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client):
     )
     assert "请查收邮件" in response.content.decode()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_reset_link_comes_from_site_url_not_the_host_header(client, bob, settings):
+    """Host header poisoning: the link a real user gets must lead to our site."""
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = "https://jianyan.example.org"
+    client.post(reverse("accounts:password_reset"), {"email": bob.email}, HTTP_HOST="evil.example")
+    (message,) = mail.outbox
+    assert "evil.example" not in message.body
+    assert "https://jianyan.example.org/accounts/password/reset/" in message.body

@@ -136,3 +136,21 @@ def test_a_zip_that_would_inflate_enormously_is_refused():
 def test_an_empty_file_is_refused():
     with pytest.raises(WordImportError, match="文件是空的"):
         parse_submission(as_upload(b""))
+
+
+def test_a_small_docx_of_millions_of_empty_paragraphs_is_refused_at_once():
+    """60 KB zipped, 30 MB of `<w:p/>`: python-docx took 34 s and 726 MB on one of these."""
+    import time
+
+    content = corpus.empty_paragraphs_docx(5_000_000)
+    assert len(content) < 64 * 1024
+    started = time.monotonic()
+    with pytest.raises(WordImportError) as caught:
+        parse_submission(as_upload(content))
+    assert time.monotonic() - started < 3
+    assert "文件内容过长（超过 5000 个段落" in str(caught.value)
+
+
+def test_a_long_but_real_submission_is_still_read():
+    result = parse_submission(built([f"第{n}段正文。" for n in range(1500)], heading="标题"))
+    assert result.title == "标题" and result.body.count("\n") == 1499

@@ -275,6 +275,53 @@ def test_an_opinion_attachment_that_is_not_a_document_is_a_form_error(officer, a
     assert not JointOpinion.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<!doctype html><html><script>alert(1)</script></html>",
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200,
+    ],
+    ids=["html-page", "windows-program"],
+)
+def test_an_opinion_attachment_is_checked_by_its_content_not_its_name(officer, agency, content):
+    joint = make_assignment(agency, role=AssignmentRole.JOINT)
+    response = officer.post(
+        url("file-opinion", joint),
+        {"body": "意见", "attachment": SimpleUploadedFile("会办意见.doc", content)},
+    )
+    assert response.status_code == 200
+    assert "不是 Word 文档" in page_text(response) or "可执行程序" in page_text(response)
+    assert not JointOpinion.objects.exists()
+    joint.refresh_from_db()
+    assert joint.state != AssignmentState.OPINION_FILED
+
+
+def test_the_opinion_service_checks_the_attachment_content_too(bob, agency):
+    from responses import services
+
+    joint = make_assignment(agency, role=AssignmentRole.JOINT)
+    with pytest.raises(services.TransitionError) as caught:
+        services.file_joint_opinion(
+            joint,
+            body="意见",
+            by=bob,
+            attachment=SimpleUploadedFile("意见.doc", b"<html><body>hi</body></html>"),
+        )
+    assert "网页" in str(caught.value.messages[0])
+    assert not JointOpinion.objects.exists()
+
+
+def test_a_real_document_under_the_wrong_suffix_is_stored_as_what_it_is(bob, agency):
+    from responses import services
+
+    joint = make_assignment(agency, role=AssignmentRole.JOINT)
+    opinion = services.file_joint_opinion(
+        joint, body="意见", by=bob, attachment=SimpleUploadedFile("会办意见.doc", pdf_bytes())
+    )
+    assert opinion.attachment.name.endswith("会办意见.pdf")
+    assert opinion.attachment.open("rb").read() == pdf_bytes()
+
+
 # --- 填报答复 ---------------------------------------------------------------------------
 
 

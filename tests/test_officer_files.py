@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from responses.models import AssignmentState, RenderStatus
 from responses.models import Role as AssignmentRole
+from tests import corpus
 from tests.factories import AgencyFactory
 from tests.officer_data import (
     make_assignment,
@@ -58,7 +59,7 @@ def test_the_original_is_a_download_under_its_original_name_byte_for_byte(client
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    assert body(response) == b"PK\x03\x04 pretend docx"
+    assert body(response) == corpus.read("word/sample.docx")
 
 
 def test_a_pdf_not_yet_rendered_is_not_found(client, bob, agency):

@@ -4,8 +4,10 @@ who may open it.
 
 Roles, in the order of each row: anonymous, bob (officer of the agency), charlie (officer
 of another agency), dora (the proposal's sponsor), eve (another sponsor), alice (staff).
-Every request is a GET; an action that takes only POST answers 405 to those who may use
-it, and the same refusal (302/403/404) as its page to those who may not.
+The table's requests are GETs; an action that takes only POST answers 405 to those who
+may use it, and the same refusal (302/403/404) as its page to those who may not. Then every
+state-changing URL is POSTed, with a complete form, by each role that may not use it: the
+same refusal, and the database unchanged (STATE_CHANGING below).
 """
 
 import pytest
@@ -324,3 +326,159 @@ def test_a_file_field_upload_is_never_reachable_under_media_url(client, settings
     settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     (settings.MEDIA_ROOT / "anything.pdf").write_bytes(ContentFile(b"%PDF").read())
     assert client.get(path).status_code == 404
+
+
+# --- POSTs: the URLs that change something, for every role that may not ---------------------
+
+# Every URL a form or a button posts to. Those who may not use it (by the table above:
+# 403/404, or the login redirect for anonymous) get the same refusal to a POST carrying a
+# complete, plausible form, and the database is left exactly as it was.
+STATE_CHANGING = [
+    "accounts:my-feedback",
+    "accounts:officer-create",
+    "accounts:officer-deactivate",
+    "accounts:password_change",
+    "staff:proposal-create",
+    "staff:import-word",
+    "staff:proposal-edit",
+    "staff:proposal-submit",
+    "staff:proposal-register",
+    "staff:proposal-reject",
+    "staff:proposal-convert",
+    "staff:proposal-merge",
+    "staff:proposal-assign",
+    "staff:proposal-add-assignment",
+    "staff:assignment-deadline",
+    "staff:assignment-waive",
+    "staff:reassignment-decide",
+    "staff:extension-decide",
+    "staff:reply-feedback",
+    "staff:reply-reopen",
+    "staff:assignment-send-back",
+    "staff:proposal-close",
+    "staff:proposal-key",
+    "staff:assignment-remind",
+    "staff:proposal-publish",
+    "staff:proposal-unpublish",
+    "staff:import-list",
+    "staff:import-confirm",
+    "officer:accept",
+    "officer:request-reassignment",
+    "officer:request-extension",
+    "officer:file-opinion",
+    "officer:file-reply",
+    "officer:reply",
+    "officer:confirm-reply",
+    "officer:remove-document",
+    "notifications:open",
+    "notifications:read-all",
+    "notifications:urge",
+]
+# Refused although the GET answers 405 (which tells nothing): another sponsor's reply.
+ALSO_FORBIDDEN = {"accounts:my-feedback": {"eve"}}
+
+
+def forbidden_roles(name: str) -> list[str]:
+    _kwargs, expected = EXPECTED[name]
+    return [
+        role
+        for role in ROLES
+        if expected[role] in (403, 404)
+        or (role == "anonymous" and expected[role] == 302)
+        or role in ALSO_FORBIDDEN.get(name, ())
+    ]
+
+
+def a_complete_form(world) -> dict:
+    """Every field any of these forms asks for, filled in as a user would: were a check
+    missing, the action would go through."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    today = timezone.localdate()
+    later = today + timezone.timedelta(days=30)
+    return {
+        "action": "approve",
+        "decision": "approve",
+        "approve": "1",
+        "note": "理由",
+        "reason": "理由",
+        "body": "意见正文",
+        "title": "标题",
+        "comment": "评价",
+        "satisfaction": "satisfied",
+        "classification": "A",
+        "summary": "答复内容",
+        "signer": "签发人",
+        "contact": "联系人",
+        "contact_phone": "0512-1234567",
+        "is_public": "1",
+        "is_key": "on",
+        "replied_on": f"{today:%Y-%m-%d}",
+        "requested_deadline": f"{later:%Y-%m-%d}",
+        "deadline": f"{later:%Y-%m-%d}",
+        "deadline_reason": "调整",
+        "submitted_at": f"{today:%Y-%m-%d}",
+        "kind": "proposal",
+        "role": "lead",
+        "lead_role": "lead",
+        "agency": world["agency"],
+        "agencies": world["agency"],
+        "suggested_agency": "另一局",
+        "into_number": "1",
+        "number": "999",
+        "proposal": world["proposal"],
+        "user": "bob",
+        "username": "mallory",
+        "display_name": "新联络员",
+        "email": "mallory@example.org",
+        "password1": "Zx9!long-enough-pass",
+        "password2": "Zx9!long-enough-pass",
+        "old_password": "x",
+        "new_password1": "Zx9!long-enough-pass",
+        "new_password2": "Zx9!long-enough-pass",
+        "upload": SimpleUploadedFile("答复函.pdf", pdf_bytes(), "application/pdf"),
+        "attachment": SimpleUploadedFile("意见.pdf", pdf_bytes(), "application/pdf"),
+        "document": SimpleUploadedFile("提案.docx", b"PK\x03\x04", "application/octet-stream"),
+        "file": SimpleUploadedFile("导入.csv", "届次,编号\n".encode(), "text/csv"),
+        "next": "/",
+    }
+
+
+def database_state():
+    """Every row of our apps, as values: any change shows as a difference."""
+    from django.apps import apps
+
+    state = {}
+    for app in ("accounts", "proposals", "responses"):
+        for model in apps.get_app_config(app).get_models():
+            state[model._meta.label] = list(model.objects.order_by("pk").values())
+    return state
+
+
+def test_every_state_changing_url_is_in_the_table():
+    assert set(STATE_CHANGING) <= set(EXPECTED)
+    assert all(forbidden_roles(name) for name in STATE_CHANGING)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_forbidden_post_is_refused_and_changes_nothing(client, users, world, role):
+    if users[role] is not None:
+        client.force_login(users[role])
+    login = reverse("accounts:login")
+    before = database_state()
+    wrong = {}
+    for name in STATE_CHANGING:
+        if role not in forbidden_roles(name):
+            continue
+        kwargs, _expected = EXPECTED[name]
+        url = reverse(name, kwargs={key: world[value] for key, value in kwargs.items()})
+        response = client.post(url, a_complete_form(world))
+        refused = (
+            response.status_code == 302 and response["Location"].startswith(login)
+            if role == "anonymous"
+            else response.status_code in (403, 404)
+        )
+        if not refused:
+            wrong[name] = (response.status_code, response.get("Location"))
+    assert not wrong, f"{role}: not refused {wrong}"
+    assert database_state() == before, role

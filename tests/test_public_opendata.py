@@ -75,3 +75,28 @@ def test_feed_lists_new_proposals_and_public_replies(client, session, agency):
     assert any(t.startswith(agency.name + "答复") and "有公开答复的提案" in t for t in titles)
     assert sum("有不公开答复的提案" in t for t in titles) == 1  # the proposal, not its reply
     assert not any("未公开的提案" in t for t in titles)
+
+
+def test_unpublishing_takes_the_reply_off_the_feed_and_home_at_once(
+    client, session, agency, alice, django_capture_on_commit_callbacks
+):
+    """Both lists are cached for a minute; withdrawing must not wait for that."""
+    from proposals.services import unpublish_proposal
+
+    proposal = make_published(title="将被撤下的提案", session=session, agency=agency)
+    make_published(title="留在网上的提案", session=session, agency=agency)
+
+    def feed_titles():
+        feed = ElementTree.fromstring(client.get(reverse("public:feed")).content)
+        return [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
+
+    def home():
+        return client.get(reverse("public:home")).content.decode()
+
+    assert any("将被撤下的提案" in t for t in feed_titles())  # now cached
+    assert "将被撤下的提案" in home()
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_proposal(proposal, by=alice, note="内容需要更正")
+    assert not any("将被撤下的提案" in t for t in feed_titles())
+    assert "将被撤下的提案" not in home()
+    assert any("留在网上的提案" in t for t in feed_titles())

@@ -176,3 +176,33 @@ def test_an_unknown_table_is_not_found(staff_client, figures):
         reverse("staff:report-export", args=["nope"]), {"session": figures.pk}
     )
     assert response.status_code == 404
+
+
+def test_names_cannot_become_formulas_in_the_xlsx_export(staff_client, alice, session, sponsor):
+    """An agency or category named like a formula stays text (as in the public CSV)."""
+    from openpyxl.cell.cell import TYPE_FORMULA
+
+    from tests.factories import AgencyFactory
+
+    evil_agency = AgencyFactory(name='=HYPERLINK("http://evil.example","点我")')
+    evil_category = CategoryFactory(name="+1+cmd|' /C calc'!A0")
+    reply = replied(alice, session, sponsor, evil_agency, classification="A")
+    proposal = reply.assignment.proposal
+    proposal.category = evil_category
+    proposal.save(update_fields=["category"])
+    CategoryFactory(name="@SUM(1)")
+    CategoryFactory(name="-2+3")
+
+    response = staff_client.get(
+        reverse("staff:report-export", args=["all"]), {"session": session.pk}
+    )
+    workbook = load_workbook(io.BytesIO(response.content))
+    texts = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != TYPE_FORMULA, (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+    assert "'" + evil_agency.name in texts
+    assert "'" + evil_category.name in texts

@@ -63,3 +63,31 @@ def test_a_broken_cache_lets_requests_through(client, monkeypatch):
     monkeypatch.setattr(cache, "incr", down)
     for _request in range(4):
         assert client.get(reverse("api:proposal-list")).status_code == 200
+
+
+def test_the_admin_login_shares_the_login_limit(client):
+    url = reverse("admin:login")
+    assert url == "/admin/login/"
+    for _visit in range(5):  # reading the page is not counted
+        assert client.get(url).status_code == 200
+    for _attempt in range(3):
+        response = client.post(url, {"username": "x", "password": "y"})
+        assert response.status_code == 200
+    response = client.post(url, {"username": "x", "password": "y"})
+    assert response.status_code == 429
+    assert "请求过于频繁" in response.content.decode()
+    # The site login counts against the same allowance.
+    assert client.post(reverse("accounts:login"), {"username": "x"}).status_code == 429
+
+
+def test_the_admin_login_is_locked_by_axes_too(client, settings, admin_user):
+    settings.RATELIMIT_ENABLED = False
+    settings.AXES_ENABLED = True
+    admin_user.set_password("right-password-1")
+    admin_user.save()
+    url = reverse("admin:login")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "admin", "password": "wrong"})
+    response = client.post(url, {"username": "admin", "password": "right-password-1"})
+    assert response.status_code == 429
+    assert "登录已被暂时锁定" in response.content.decode()

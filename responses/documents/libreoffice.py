@@ -7,9 +7,10 @@ the unoserver client uses (its module imports no `uno`), because the stock clien
 socket timeout and retries a refused connection for 40 s: a worker must never wait on a
 stuck server, and must fall back to cold soffice at once when it is not running.
 
-Cold soffice runs in its own session (process group) with a private profile per worker
-process, a hard timeout after which the whole group is killed, and address-space and CPU
-limits, so a hostile file can neither hang the worker nor eat the machine.
+Cold soffice runs in its own session (process group) with a fresh profile per conversion
+(removed with its work folder, on a timeout or a crash too), a hard timeout after which
+the whole group is killed, and address-space and CPU limits, so a hostile file can
+neither hang the worker nor eat the machine.
 """
 
 import contextlib
@@ -155,19 +156,14 @@ def convert_warm(source: Path, url: str, *, timeout: float) -> bytes:
 _profile_lock = threading.Lock()
 
 
-def _profile_dir() -> Path:
-    """A LibreOffice profile private to this process: two soffice on one profile collide."""
-    base = Path(tempfile.gettempdir()) / f"jianyan-lo-{os.getuid()}"
-    profile = base / f"profile-{os.getpid()}"
-    if not profile.exists():
-        base.mkdir(mode=0o700, exist_ok=True)
-        shutil.copytree(PROFILE_TEMPLATE, profile / "user")
+def _profile_dir(work_dir: Path) -> Path:
+    """A LibreOffice profile for one conversion, inside its work folder: two soffice on
+    one profile collide, and the folder (profile included) is removed when the
+    conversion ends, however it ends. A profile kept per process was left behind by
+    every worker and test process (hundreds of folders under /tmp)."""
+    profile = work_dir / "profile"
+    shutil.copytree(PROFILE_TEMPLATE, profile / "user")
     return profile
-
-
-def _discard_profile(profile: Path) -> None:
-    # After a kill the profile may hold a lock file or half-written state.
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def _limit_resources(timeout: float):
@@ -198,13 +194,16 @@ def lo_environment(home: Path) -> dict:
 
 def convert_cold(source: Path, doc_type: str, *, timeout: float) -> bytes:
     suffix = SOURCE_SUFFIX.get(doc_type, source.suffix)
-    with _profile_lock, tempfile.TemporaryDirectory(prefix="jianyan-render-") as work:
+    with (
+        _profile_lock,
+        tempfile.TemporaryDirectory(prefix="jianyan-render-", ignore_cleanup_errors=True) as work,
+    ):
         work_dir = Path(work)
         src = work_dir / f"letter{suffix}"
         shutil.copyfile(source, src)
         out_dir = work_dir / "out"
         out_dir.mkdir()
-        profile = _profile_dir()
+        profile = _profile_dir(work_dir)
         command = [
             settings.SOFFICE_BINARY,
             f"-env:UserInstallation={profile.as_uri()}",
@@ -239,7 +238,6 @@ def convert_cold(source: Path, doc_type: str, *, timeout: float) -> bytes:
             output, _ = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            _discard_profile(profile)
             raise ConversionTimeout(f"soffice ran past {timeout:.0f} s") from None
         finally:
             _kill_group(process)  # oosplash may leave soffice.bin behind
@@ -247,7 +245,6 @@ def convert_cold(source: Path, doc_type: str, *, timeout: float) -> bytes:
         log = output.decode("utf-8", "replace")[-500:]
         pdf = out_dir / "letter.pdf"
         if process.returncode < 0:
-            _discard_profile(profile)
             signame = signal.Signals(-process.returncode).name
             reason = "too_large" if signame in {"SIGKILL", "SIGXCPU"} else "damaged"
             raise ConversionError(reason, f"soffice killed by {signame}: {log}")

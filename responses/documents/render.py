@@ -7,7 +7,8 @@ benchmark, so all three run exactly the same steps:
 2. .doc/.wps/.rtf/.docx -> PDF with LibreOffice (warm unoserver, else cold soffice);
    .pdf is kept as uploaded;
 3. extract the letter's text (pdftotext); a Word file without any text is refused;
-4. prepend the house-style cover (WeasyPrint) and merge (pypdf).
+4. prepend the house-style cover (WeasyPrint) and merge (pypdf);
+5. strip metadata and active content (scrub.clean_pdf): the PDF is published as is.
 
 Why LibreOffice for .docx too, not mammoth -> HTML -> WeasyPrint: measured on the corpus
 (see bench/render.py --fidelity), mammoth drops headers and footers, page size and
@@ -24,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from responses.documents import libreoffice, pdf
+from responses.documents import libreoffice, pdf, scrub
 from responses.documents.cover import CoverInfo, render_cover
 from responses.documents.sniff import RejectedDocument, inspect_bytes
 
@@ -109,6 +110,12 @@ def render_file(path: Path, *, name: str = "", cover: CoverInfo | None = None) -
         merged = pdf.merge(render_cover(cover), body) if cover else body
     except Exception as error:
         raise RenderError("damaged", detail=f"merge: {error!r}") from error
+    # The PDF is what the public reads: no author traces (Info, XMP), no JavaScript,
+    # launch actions, embedded files or javascript: links (scrub.py).
+    try:
+        merged = scrub.clean_pdf(merged)
+    except scrub.ScrubError as error:
+        raise RenderError("damaged", detail=f"scrub: {error}") from error
     unembedded = () if doc_type == "pdf" else _unembedded(merged)
     return RenderResult(
         pdf=merged,

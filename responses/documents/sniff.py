@@ -219,7 +219,8 @@ def _check_ooxml(data: bytes) -> str:
             raise RejectedDocument(_damaged()) from None
         unpacked += len(part)
         lowered = entry.filename.lower()
-        if lowered.endswith((".xml", ".rels")) and _has_doctype(part):
+        is_xml = lowered.endswith((".xml", ".rels", ".vml")) or _looks_like_xml(part)
+        if is_xml and _has_doctype(part):
             raise RejectedDocument(
                 _(
                     "文档中含有外部实体声明（DOCTYPE），可能被用来读取服务器文件，已拒绝。"
@@ -250,13 +251,49 @@ def _read_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: int) ->
     return b"".join(chunks)
 
 
+_XML_DECLARATION = re.compile(rb'^<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9._-]+)["\']')
+_UTF8_NAMES = {b"utf-8", b"utf8"}
+
+
+def _looks_like_xml(part: bytes) -> bool:
+    head = part[:64]
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or head.startswith(
+        (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00\x00<")
+    )
+
+
 def _has_doctype(part: bytes) -> bool:
-    if part.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 part
+    """True if the XML part declares a DTD or an entity anywhere, or cannot be read the
+    way an XML parser would read it (so a check here could be dodged).
+
+    The whole part is looked at, not its start: comments or whitespace may come first. It
+    is read in the encoding a parser would use: OOXML allows UTF-8 and UTF-16 only
+    (ECMA-376 Part 2), with or without a byte order mark, so anything else (UTF-32, a
+    declared legacy encoding, NUL bytes a wide encoding would leave) is refused too.
+    """
+    if part.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\x00\x00")):
+        return True  # UTF-32, with or without its mark
+    if part.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        codec = (
+            "utf-16"
+            if part[:2] in (b"\xff\xfe", b"\xfe\xff")
+            else ("utf-16-le" if part.startswith(b"<\x00") else "utf-16-be")
+        )
         try:
-            part = part.decode("utf-16").encode()
+            text = part.decode(codec)
         except UnicodeDecodeError:
             return True
-    return bool(_DOCTYPE.search(part[:4096]))
+        if "\x00" in text:
+            return True
+        return bool(_DOCTYPE.search(text.encode("utf-8")))
+    if part.startswith(b"\xef\xbb\xbf"):
+        part = part[3:]
+    if b"\x00" in part:
+        return True
+    declared = _XML_DECLARATION.match(part)
+    if declared and declared.group(1).lower() not in _UTF8_NAMES:
+        return True
+    return bool(_DOCTYPE.search(part))
 
 
 def _zip_bomb() -> str:

@@ -3,6 +3,7 @@ people see in their spreadsheet (the header is usually row 1, data from row 2)."
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,12 @@ from django.utils.translation import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
+# An .xlsx's work is bounded by what it holds, not what it declares: its rows (blank ones
+# included, data rows are capped by MAX_ROWS), the width read of each row, and its
+# unpacked size. A sheet of a few thousand proposals is far inside all three.
+MAX_SHEET_ROWS = MAX_ROWS + 1000
+MAX_COLUMNS = 100
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 # Our column -> the headings people write for it (compared without spaces).
 COLUMNS: dict[str, list[str]] = {
@@ -62,13 +69,37 @@ def _xlsx_rows(content: bytes):
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise TableError(_("文件已损坏，无法作为 .xlsx 读取。")) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise TableError(_("文件解压后过大，已拒绝读取。请删除多余的行、列或图片后再导入。"))
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a broken or foreign file
         raise TableError(_("文件已损坏，无法作为 .xlsx 读取。")) from None
     try:
         sheet = workbook.worksheets[0]
+        # The declared dimension (A1:XFD1048576 from some programs, or a hostile file)
+        # would pad every row to 16,384 cells and every gap to full rows: read only the
+        # cells that are there. Rows missing between two rows come back empty, cheaply.
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+        present = 0
         for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield index, list(row)
+            if not row:
+                continue
+            present += 1
+            if present > MAX_SHEET_ROWS:
+                raise TableError(
+                    _(
+                        "表格中的行数超过 %(max)s 行（包括空白行和带格式的行），"
+                        "请删除多余的行或分成几个文件导入。"
+                    )
+                    % {"max": MAX_SHEET_ROWS}
+                )
+            yield index, list(row[:MAX_COLUMNS])
     finally:
         workbook.close()
 

@@ -16,6 +16,12 @@ MAX_BYTES = 10 * 1024 * 1024
 # A .docx is a zip: refuse archives that would inflate far beyond any real submission.
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_ENTRIES = 2000
+# python-docx builds the whole document tree: 30 MB of empty paragraphs (60 KB zipped)
+# cost it minutes and GBs. A proposal is a few hundred paragraphs and well under 1 MB of
+# XML; these bounds are checked by streaming before python-docx sees the file.
+MAX_DOCUMENT_XML_BYTES = 10 * 1024 * 1024
+MAX_PARAGRAPHS = 5000
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 _LABELS = {
     "title": ["标题", "题目", "案由"],
@@ -80,6 +86,44 @@ def _check_archive(upload) -> None:
     if "word/document.xml" not in names:
         raise WordImportError(_("无法读取：文件中没有 Word 正文（不是 .docx 文件）。"))
     upload.seek(0)
+    _check_document_part(upload)
+    upload.seek(0)
+
+
+def _too_long() -> str:
+    return _(
+        "文件内容过长（超过 %(max)s 个段落或 %(mb)s MB），不像一件提案，已拒绝读取。"
+        "请删除多余的空行或附件内容后再导入。"
+    ) % {"max": MAX_PARAGRAPHS, "mb": MAX_DOCUMENT_XML_BYTES // (1024 * 1024)}
+
+
+def _check_document_part(upload) -> None:
+    """Count the paragraphs of word/document.xml as a stream, stopping at the bound, so
+    a document of millions of empty paragraphs costs milliseconds, not minutes."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            if archive.getinfo("word/document.xml").file_size > MAX_DOCUMENT_XML_BYTES:
+                raise WordImportError(_too_long())
+            with archive.open("word/document.xml") as part:
+                events = etree.iterparse(
+                    part,
+                    events=("end",),
+                    tag=f"{_W}p",
+                    resolve_entities=False,
+                    no_network=True,
+                    huge_tree=False,
+                    load_dtd=False,
+                )
+                for paragraphs, (_event, element) in enumerate(events, start=1):
+                    if paragraphs > MAX_PARAGRAPHS:
+                        raise WordImportError(_too_long())
+                    element.clear(keep_tail=True)
+    except WordImportError:
+        raise
+    except Exception:  # broken zip, bad XML: python-docx gives the message next
+        return
 
 
 def _lines(document) -> list[tuple[str, str]]:

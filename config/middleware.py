@@ -1,0 +1,63 @@
+"""Site-wide response and request rules (config/settings.py MIDDLEWARE says where)."""
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+
+class PrivatePagesMiddleware:
+    """Whatever a signed-in user is shown may be confidential (unpublished proposals,
+    draft replies, names and phone numbers): no shared or browser cache keeps a copy
+    (`Cache-Control: private, no-store`). Anonymous visitors get the public pages as
+    they are, cacheable; the check reads the session only when its cookie was sent, so
+    those pages do not become `Vary: Cookie` because of it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """A request whose body is declared larger than REQUEST_MAX_BYTES is answered 413
+    before anything reads it: no one, signed in or not, makes a worker take in 100 MB.
+    (A body sent without a length is bounded by the proxy, deploy/nginx.conf, and by
+    Django's DATA_UPLOAD_* limits.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = settings.REQUEST_MAX_BYTES
+        if declared > limit:
+            return too_large(request, declared, limit)
+        return self.get_response(request)
+
+
+def too_large(request, size: int, limit: int) -> HttpResponse:
+    message = _("提交的内容过大（%(size)s），上限为 %(limit)s。请压缩或拆分文件后重试。") % {
+        "size": filesizeformat(size),
+        "limit": filesizeformat(limit),
+    }
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413)
+    title = _("内容过大")
+    return HttpResponse(
+        f'<!doctype html><html lang="zh-hans"><meta charset="utf-8">'
+        f"<title>413 {title}</title><h1>413 {title}</h1><p>{message}</p></html>",
+        status=413,
+        content_type="text/html; charset=utf-8",
+    )
