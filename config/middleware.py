@@ -11,18 +11,19 @@ class PrivatePagesMiddleware:
     """Whatever a signed-in user is shown may be confidential (unpublished proposals,
     draft replies, names and phone numbers): no shared or browser cache keeps a copy
     (`Cache-Control: private, no-store`). Anonymous visitors get the public pages as
-    they are, cacheable; the check reads the session only when its cookie was sent, so
-    those pages do not become `Vary: Cookie` because of it."""
+    they are, cacheable.
+
+    Signed in means "sent a session cookie": a login makes one (public pages set
+    none), and deciding by the cookie reads no session, so it costs no query, works while
+    the database is away (config/errors.py still answers its 503) and adds no
+    `Vary: Cookie` of its own."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            return response
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
             add_never_cache_headers(response)
         return response
 

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.officer_data import make_assignment
@@ -177,11 +178,14 @@ def test_the_feed_summaries_are_plain_text_a_reader_never_runs(client, evil, age
 
 
 def test_signed_in_pages_are_never_cached_and_public_ones_may_be(client, users, evil, agency):
+    anonymous = set(html_pages(evil, agency)["anonymous"])
     for url, response in fetch_all(client, users, evil, agency):
         cache_control = response.headers.get("Cache-Control", "")
-        if "_auth_user_id" in client.session:
+        signed_in = settings.SESSION_COOKIE_NAME in client.cookies
+        if signed_in:
             assert "private" in cache_control and "no-store" in cache_control, url
         elif not url.startswith("/accounts/"):  # Django's own login pages are never_cache
+            assert url in anonymous
             assert "no-store" not in cache_control and "private" not in cache_control, url
     client.force_login(users["alice"])
     for url in (reverse("public:home"), reverse("public:proposal", args=[evil.pk])):

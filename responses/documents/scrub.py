@@ -242,8 +242,7 @@ def clean_docx(data: bytes) -> bytes:
         ):
             for info in old.infolist():
                 part = _docx_part(info.filename, old.read(info))
-                if info.filename.lower() == "docprops/thumbnail.jpeg":
-                    continue  # a picture of the first page as last saved, drafts included
+                # A fixed date: the entries' times would tell when the letter was edited.
                 copy = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
                 copy.compress_type = zipfile.ZIP_DEFLATED
                 copy.external_attr = info.external_attr
