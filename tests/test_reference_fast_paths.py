@@ -1,7 +1,7 @@
 """Each hand-tuned fast path gives the same rows as its plain reference beside it, on a
 varied fixture: the stored-page statement (pages.visit / reference_visit), the bigram
 search (search.RankedHits and search() / reference_hits) and the reminder sweep's raw
-SQL (reminders._claim and _reschedule / _claim_plain and _reschedule_plain)."""
+SQL (the sweeper's _claim and the schedule's _reschedule, and their _plain references)."""
 
 import datetime as dt
 import itertools
@@ -15,8 +15,9 @@ from django.utils import timezone, translation
 
 from portal import pages, search
 from proposals.models import Proposal, PublicPage, SearchDocument
-from responses import reminders
 from responses.models import Assignment
+from responses.reminders import schedule as reminder_schedule
+from responses.reminders import sweeper as reminder_sweep
 from tests.factories import AgencyFactory
 from tests.officer_data import make_assignment
 from tests.public_data import make_published
@@ -188,8 +189,8 @@ def test_the_claim_and_reschedule_statements_change_what_the_orm_changes(agency)
         return dict(Assignment.objects.filter(pk__in=ids).values_list("pk", "next_reminder_at"))
 
     fast, plain = (
-        rolled_back(claimed_with(reminders._claim)),
-        rolled_back(claimed_with(reminders._claim_plain)),
+        rolled_back(claimed_with(reminder_sweep._claim)),
+        rolled_back(claimed_with(reminder_sweep._claim_plain)),
     )
     assert fast == plain
     assert len(fast[0]) == 3  # the past and the present ones, less the one left out
@@ -205,7 +206,7 @@ def test_the_claim_and_reschedule_statements_change_what_the_orm_changes(agency)
         return run
 
     fast, plain = (
-        rolled_back(rescheduled_with(reminders._reschedule)),
-        rolled_back(rescheduled_with(reminders._reschedule_plain)),
+        rolled_back(rescheduled_with(reminder_schedule._reschedule)),
+        rolled_back(rescheduled_with(reminder_schedule._reschedule_plain)),
     )
     assert fast == plain and set(fast.values()) == set(later)

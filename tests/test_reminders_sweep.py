@@ -23,6 +23,7 @@ from responses.models import (
     ReminderKind,
     ReminderSettings,
 )
+from responses.reminders import sweeper as reminder_sweep
 from tests.factories import AgencyFactory, AssignmentFactory, ProposalFactory, UserFactory
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -113,7 +114,7 @@ def test_a_record_that_crashes_the_sweep_is_pushed_back_an_hour_and_reported(
             raise ValueError("broken record")
         return real_plan(assignment, now, ctx)
 
-    monkeypatch.setattr(reminders, "plan", plan)
+    monkeypatch.setattr(reminder_sweep, "plan", plan)
     with caplog.at_level(logging.ERROR, logger="responses.reminders"):
         result = sweep()
 
@@ -123,7 +124,7 @@ def test_a_record_that_crashes_the_sweep_is_pushed_back_an_hour_and_reported(
     bad.refresh_from_db()
     assert bad.next_reminder_at == SEPT_10 + dt.timedelta(hours=1)
 
-    monkeypatch.setattr(reminders, "plan", real_plan)  # fixed: it goes out an hour later
+    monkeypatch.setattr(reminder_sweep, "plan", real_plan)  # fixed: it goes out an hour later
     assert sweep().sent == []
     with time_machine.travel(SEPT_10 + dt.timedelta(hours=1), tick=False):
         assert [s.assignment.pk for s in sweep().sent] == [bad.pk]
@@ -141,7 +142,7 @@ def test_a_batch_that_fails_while_writing_goes_on_row_by_row_without_the_bad_one
             raise RuntimeError("cannot render")
         return real_texts(reminder, assignment, today)
 
-    monkeypatch.setattr(reminders, "notification_texts", texts)
+    monkeypatch.setattr(reminder_sweep, "notification_texts", texts)
     result = sweep()
 
     assert [pk for pk, _error in result.failures] == [bad.pk]

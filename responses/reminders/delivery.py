@@ -1,0 +1,170 @@
+"""Delivery: one digest e-mail per recipient per day, sent by a task, retried with
+backoff, never twice; in-app notifications read.
+
+The whole design: responses/reminders/__init__.py."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from responses.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Notification,
+    ReminderSettings,
+)
+from responses.reminders.common import MAX_BACKOFF_SECONDS, STALE_SEND, log
+from responses.reminders.schedule import Context
+
+
+def queue_digests(now: datetime, ctx: Context | None = None) -> list[int]:
+    """After the day's send time, make sure each person with un-mailed notifications has
+    today's digest, and queue every delivery that is ready to go (new ones, and retries
+    whose wait is over — a safety net should a queued task have been lost).
+
+    One digest per person per day (a unique key): what arrives after today's digest
+    went out waits for tomorrow's; the in-app notification shows it at once."""
+    from responses.tasks import send_delivery_task
+
+    ctx = ctx or Context.load()
+    local = timezone.localtime(now)
+    if local.time() < ctx.settings.send_time:
+        return []
+    waiting = (
+        Notification.objects.filter(delivery__isnull=True, email_wanted=True)
+        .order_by()  # the model's ordering would otherwise enter the DISTINCT
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    ready_at = timezone.now()
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                kind=DeliveryKind.DIGEST,
+                recipient_id=user_id,
+                day=local.date(),
+                next_attempt_at=ready_at,
+            )
+            for user_id in waiting
+        ],
+        ignore_conflicts=True,
+    )
+    ready = list(
+        Delivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
+        ).values_list("pk", flat=True)
+    )
+    for pk in ready:
+        transaction.on_commit(partial(send_delivery_task.delay, pk))
+    return ready
+
+
+def backoff_seconds(attempts: int) -> int:
+    """1, 2, 4, 8… minutes after each failed attempt, never more than an hour."""
+    return min(60 * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str
+    retry_in: int | None = None
+
+
+def _claim_delivery(delivery_id: int, now: datetime) -> bool:
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        claimed = Delivery.objects.filter(
+            pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_SEND
+        ).update(claimed_at=now, attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def send_delivery(delivery_id: int) -> SendOutcome:
+    """Send one delivery once: claim it (a conditional UPDATE: a second task for the same
+    row does nothing), gather its notifications, build and send the e-mail, and record
+    the outcome. A transient failure (SMTP, network) is retried with backoff until the
+    attempts run out; then, or on any other error, it is marked failed for staff."""
+    from responses import emails
+
+    now = timezone.now()
+    if not _claim_delivery(delivery_id, now):
+        return SendOutcome("skipped")
+    delivery = Delivery.objects.select_related("recipient").get(pk=delivery_id)
+    recipient = delivery.recipient
+    if delivery.kind == DeliveryKind.DIGEST:
+        Notification.objects.filter(
+            user_id=recipient.pk, delivery__isnull=True, email_wanted=True, created_at__lte=now
+        ).update(delivery=delivery)
+    items = list(
+        delivery.notifications.select_related(
+            "assignment__proposal", "assignment__agency", "reminder"
+        ).order_by("reminder__deadline", "created_at", "pk")
+    )
+    if not items or not recipient.email or not recipient.is_active:
+        Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.EMPTY)
+        return SendOutcome(DeliveryStatus.EMPTY)
+    max_attempts = ReminderSettings.current().max_send_attempts
+    try:
+        message = emails.build_delivery(delivery, items)
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        permanent = isinstance(error, smtplib.SMTPRecipientsRefused)
+        return _failed(
+            delivery, error, now, retry=not permanent and delivery.attempts < max_attempts
+        )
+    except Exception as error:  # a bug or bad data: retrying would not help
+        log.exception("delivery %s failed", delivery.pk)
+        return _failed(delivery, error, now, retry=False)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
+        subject=message.subject[:200],
+        to_email=recipient.email,
+        last_error="",
+    )
+    return SendOutcome(DeliveryStatus.SENT)
+
+
+def _failed(delivery: Delivery, error: Exception, now: datetime, *, retry: bool) -> SendOutcome:
+    text = f"{type(error).__name__}: {error}"[:2000]
+    line = f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S} #{delivery.attempts} {text}\n"
+    wait = backoff_seconds(delivery.attempts) if retry else None
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED,
+        next_attempt_at=now + timedelta(seconds=wait or 0),
+        last_error=text,
+        error_log=Concat(F("error_log"), Value(line)),
+        to_email=delivery.recipient.email,
+    )
+    log.warning("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, text)
+    return SendOutcome(DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED, wait)
+
+
+def resend(delivery: Delivery, *, by=None) -> None:
+    """Staff send a failed delivery again: a fresh set of attempts, queued after commit."""
+    from responses.tasks import send_delivery_task
+
+    updated = Delivery.objects.filter(
+        pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING]
+    ).update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now())
+    if updated:
+        transaction.on_commit(partial(send_delivery_task.delay, delivery.pk))
+
+
+def mark_read(user, notification_ids=None) -> int:
+    """Mark the user's notifications read (all unread ones, or those ids)."""
+    unread = Notification.objects.for_user(user).unread()
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
