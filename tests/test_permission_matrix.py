@@ -334,7 +334,7 @@ def test_a_file_field_upload_is_never_reachable_under_media_url(client, settings
 # 403/404, or the login redirect for anonymous) get the same refusal to a POST carrying a
 # complete, plausible form, and the database is left exactly as it was.
 STATE_CHANGING = [
-    "accounts:my-feedback",
+    "members:my-feedback",
     "accounts:officer-create",
     "accounts:officer-deactivate",
     "accounts:password_change",
@@ -375,7 +375,7 @@ STATE_CHANGING = [
     "notifications:urge",
 ]
 # Refused although the GET answers 405 (which tells nothing): another sponsor's reply.
-ALSO_FORBIDDEN = {"accounts:my-feedback": {"eve"}}
+ALSO_FORBIDDEN = {"members:my-feedback": {"eve"}}
 
 
 def forbidden_roles(name: str) -> list[str]:
