@@ -27,6 +27,7 @@ from proposals.models import (
 )
 from responses.models import (
     AgencyMembership,
+    Assignment,
     CommitteeRules,
     ExtensionRequest,
     Feedback,
@@ -211,6 +212,18 @@ def test_a_proposals_page_shows_its_sponsors_assignments_and_events(admin_client
     assert "提案人署名" in content
     assert proposal.assignments.first().agency.name in content
     assert "操作记录" in content and "签收" in content
+
+
+@pytest.mark.django_db
+def test_an_assignments_page_links_to_its_events(admin_client_logged_in):
+    world()
+    event = Event.objects.exclude(assignment_id=None).get()
+    assignment = Assignment.objects.get(pk=event.assignment_id)
+    page = admin_client_logged_in.get(change_url(Assignment, assignment)).content.decode()
+    events = f"{changelist_url(Event)}?assignment_id={assignment.pk}"
+    assert events in page
+    listing = admin_client_logged_in.get(events)
+    assert list(listing.context["cl"].result_list) == [event]
 
 
 # --- Staff access ---------------------------------------------------------------------

@@ -248,7 +248,15 @@ def test_every_proposal_page_shows_its_history_in_chinese(
     register = next(row for row in rows if row.action == "立案")
     assert (register.from_label, register.to_label) == ("已提交", "已立案")
     agency_row = next(row for row in rows if row.action == "交办" and row.agency)
-    assert agency_row.to_label == "待签收"
+    assert (agency_row.agency, agency_row.to_label) == (agency.name, "待签收")
     page = response.content.decode()
     assert "已提交 → 已立案" in page
     assert "王工作人员" in page
+
+
+def test_the_dashboards_latest_events_name_the_agency_of_each_assignment(
+    staff_client, alice, session, sponsor, agency
+):
+    assigned(alice, session, sponsor, agency)
+    page = staff_client.get(reverse("staff:dashboard")).content.decode()
+    assert f"交办（{agency.name}）" in page
