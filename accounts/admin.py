@@ -66,38 +66,19 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class OfficerInline(StaffRoleAccess, admin.TabularInline):
-    """The officers of an agency, on the agency's page."""
-
-    model = User
-    fk_name = "agency"
-    fields = ("username", "display_name", "email", "phone", "is_active")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name = _("联络员")
-    verbose_name_plural = _("联络员")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(User)
 class UserAdmin(StaffRoleAccess, BaseUserAdmin):
     list_display = (
         "username",
         "display_name",
         "role",
-        "agency",
-        "sponsor",
         "email",
         "is_active",
         "is_staff",
         "last_login",
     )
     list_display_links = ("username", "display_name")
-    list_filter = ("role", "is_active", "is_staff", "is_superuser", "agency")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser")
     search_fields = (
         "username",
         "display_name",
@@ -105,11 +86,7 @@ class UserAdmin(StaffRoleAccess, BaseUserAdmin):
         "last_name",
         "email",
         "phone",
-        "agency__name",
-        "sponsor__name",
     )
-    list_select_related = ("agency", "sponsor")
-    autocomplete_fields = ("agency", "sponsor")
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -117,7 +94,7 @@ class UserAdmin(StaffRoleAccess, BaseUserAdmin):
         (
             _("角色与所属单位"),
             {
-                "fields": ("role", "agency", "sponsor"),
+                "fields": ("role",),
                 "description": _(
                     "承办单位联络员必须选择所属承办单位；提案人账号应关联对应提案人。"
                 ),
@@ -131,7 +108,7 @@ class UserAdmin(StaffRoleAccess, BaseUserAdmin):
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("角色与所属单位"), {"fields": ("role", "agency", "sponsor", "display_name", "email")}),
+        (_("角色与所属单位"), {"fields": ("role", "display_name", "email")}),
     )
     readonly_fields = ("last_login", "date_joined")
 

@@ -1,6 +1,5 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,38 +11,17 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    """A login. Its role decides what it may see; an officer belongs to one agency."""
+    """A login. Its role decides what it may see. The agency an officer acts for and the
+    sponsor a sponsor user acts for are kept by the apps above (responses.AgencyMembership,
+    proposals.SponsorAccount): accounts knows neither."""
 
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
-    agency = models.ForeignKey(
-        "responses.Agency",
-        verbose_name=_("所属承办单位"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="officers",
-    )
-    sponsor = models.ForeignKey(
-        "proposals.Sponsor",
-        verbose_name=_("对应提案人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="users",
-    )
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(role="officer") | Q(agency__isnull=False),
-                name="officer_has_agency",
-                violation_error_message=_("承办单位联络员必须属于一个承办单位。"),
-            ),
-        ]
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
@@ -55,8 +33,8 @@ class User(AbstractUser):
 
     @property
     def is_officer(self) -> bool:
-        return self.is_active and self.role == Role.OFFICER and self.agency_id is not None
+        return self.is_active and self.role == Role.OFFICER
 
     @property
     def is_sponsor_user(self) -> bool:
-        return self.is_active and self.role == Role.SPONSOR and self.sponsor_id is not None
+        return self.is_active and self.role == Role.SPONSOR

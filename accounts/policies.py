@@ -10,7 +10,10 @@ actions (responses.policies.actions_for).
 
 Roles (accounts.models.Role): staff and admin see and do everything; an agency officer
 acts for their own agency only; a sponsor user for themselves; the rest read the public
-portal. accounts.permissions guards the views and scopes the lookups with these.
+portal. accounts.permissions guards the views and scopes the lookups with these. Which
+agency or sponsor a user acts for is kept above accounts, and asked there:
+responses.policies.agency_of / is_officer_of, proposals.policies.sponsor_of /
+is_sponsor_self.
 """
 
 from dataclasses import dataclass
@@ -66,24 +69,9 @@ def is_sponsor(user) -> bool:
     return bool(user and user.is_authenticated and user.is_sponsor_user)
 
 
-def is_officer_of(user, agency_id) -> bool:
-    return is_officer(user) and user.agency_id == agency_id
-
-
-def is_sponsor_self(user, sponsor_id) -> bool:
-    return is_sponsor(user) and user.sponsor_id == sponsor_id
-
-
 # --- What a role may do ----------------------------------------------------------------
 def may_act_as_staff(user) -> Decision:
     """Every transition of the committee's own (register, assign, decide, publish...)."""
     if is_staff(user):
         return ALLOWED
     return refused(PermissionDenied(_("只有提案委员会工作人员可以执行此操作。")))
-
-
-def may_act_for_agency(user, agency_id) -> Decision:
-    """Staff may act for any agency; an officer only for their own."""
-    if is_staff(user) or is_officer_of(user, agency_id):
-        return ALLOWED
-    return refused(PermissionDenied(_("您不是该承办单位的联络员，不能执行此操作。")))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import officers, views
+from accounts import views
 from accounts.ratelimit import ratelimit
 
 app_name = "accounts"
@@ -50,8 +50,4 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    # Staff: officers of the agencies
-    path("officers/", officers.officer_list, name="officers"),
-    path("officers/new/", officers.officer_create, name="officer-create"),
-    path("officers/<int:pk>/deactivate/", officers.officer_deactivate, name="officer-deactivate"),
 ]

@@ -97,7 +97,7 @@ from tests.public_data import make_published
 from tests.officer_data import make_assignment
 from tests.factories import AgencyFactory, SessionFactory, SponsorFactory
 from accounts.models import Role, User
-from responses.models import AssignmentState
+from responses.models import AgencyMembership, AssignmentState
 session = SessionFactory()
 sponsor = SponsorFactory(name="市致公党")
 agency = AgencyFactory(name="苏州市工业和信息化局")
@@ -107,8 +107,8 @@ ids = [make_published(title=f"关于推进第{{n}}项民生工作的建议", bod
 print("PROPOSALS", ids[0], ids[-1], agency.pk)
 for n in range({officers}):
     own = AgencyFactory(name=f"压测承办单位{{n}}")
-    user = User.objects.create_user(f"load{{n}}", password="{PASSWORD}", role=Role.OFFICER,
-                                    agency=own)
+    user = User.objects.create_user(f"load{{n}}", password="{PASSWORD}", role=Role.OFFICER)
+    AgencyMembership.objects.create(user=user, agency=own)
     work = [make_assignment(own, state=AssignmentState.ACCEPTED).pk
             for _ in range({assignments_each})]
     print("OFFICER", user.username, ",".join(map(str, work)))

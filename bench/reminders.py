@@ -79,7 +79,7 @@ def reset() -> None:
 def base_rows():
     from accounts.models import User
     from proposals.models import Category, Session
-    from responses.models import Agency
+    from responses.models import Agency, AgencyMembership
 
     session, _ = Session.objects.get_or_create(
         term=15, meeting=4, defaults={"name": "第十五届委员会第四次会议", "year": 2025}
@@ -96,7 +96,6 @@ def base_rows():
             User(
                 username=f"officer{a.pk}",
                 role="officer",
-                agency=a,
                 email=f"officer{a.pk}@example.gov.cn",
                 password="!",
             )
@@ -106,6 +105,15 @@ def base_rows():
             User(username=f"staff{n}", role="staff", email=f"s{n}@example.org", password="!")
             for n in range(3)
         ],
+        ignore_conflicts=True,
+    )
+    officers = dict(
+        User.objects.filter(username__in=[f"officer{a.pk}" for a in agencies]).values_list(
+            "username", "pk"
+        )
+    )
+    AgencyMembership.objects.bulk_create(
+        [AgencyMembership(user_id=officers[f"officer{a.pk}"], agency=a) for a in agencies],
         ignore_conflicts=True,
     )
     return session, category, agencies

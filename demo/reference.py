@@ -19,8 +19,8 @@ from accounts.models import Role as UserRole
 from accounts.models import User
 from demo import data
 from demo.generate import SEED, all_sponsors
-from proposals.models import Category, Session, Sponsor
-from responses.models import Agency, CommitteeRules
+from proposals.models import Category, Session, Sponsor, SponsorAccount
+from responses.models import Agency, AgencyMembership, CommitteeRules
 
 STAFF_GROUP = "提案委员会工作人员"
 # What the staff login holds for the admin. The admin lets role staff view and change
@@ -167,14 +167,15 @@ class ReferenceLoader:
             self.refs.agencies_by_name[name] = agency
             rng = random.Random(f"{SEED}-{code}")
             self.refs.signers[agency.pk] = person_name(rng)
-            self.refs.officers[agency.pk] = self.user(
+            officer = self.user(
                 code,
                 role=UserRole.OFFICER,
-                agency=agency,
                 display_name=person_name(rng),
                 phone=office_phone(code),
                 email=f"{code}.officer@example.gov.cn",
             )
+            AgencyMembership.objects.get_or_create(user=officer, defaults={"agency": agency})
+            self.refs.officers[agency.pk] = officer
 
     def load_users(self):
         group, created = Group.objects.get_or_create(name=STAFF_GROUP)
@@ -220,10 +221,10 @@ class ReferenceLoader:
         user = self.user(
             "zhigong",
             role=UserRole.SPONSOR,
-            sponsor=zhigong,
             display_name="致公党苏州市委会",
             email="zhigong.user@example.org",
         )
+        SponsorAccount.objects.get_or_create(user=user, defaults={"sponsor": zhigong})
         self.refs.sponsor_users[zhigong.pk] = user
 
     def user(self, username: str, **fields) -> User:

@@ -50,7 +50,7 @@ def my_proposal(request, pk):
             "documents",
             Prefetch(
                 "feedback",
-                queryset=Feedback.objects.filter(sponsor_id=request.user.sponsor_id),
+                queryset=Feedback.objects.filter(sponsor_id=policies.sponsor_id_of(request.user)),
                 to_attr="my_feedback",
             ),
         )
@@ -85,7 +85,7 @@ def feedback(request, reply_id):
         try:
             services.record_feedback(
                 reply,
-                sponsor=request.user.sponsor,
+                sponsor=policies.sponsor_of(request.user),
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
                 by=request.user,

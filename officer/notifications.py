@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from responses import reminders
+from responses import policies, reminders
 from responses.models import Assignment, Notification
 from staff.views.access import run_or_report, staff_required
 
@@ -34,7 +34,7 @@ def target_url(notification: Notification, user) -> str:
     fallback = reverse("notifications:list")
     if assignment is None:
         return fallback
-    if user.is_officer and user.agency_id == assignment.agency_id:
+    if policies.is_officer_of(user, assignment.agency_id):
         return _first_url(("officer:assignment", {"assignment_id": assignment.pk})) or fallback
     if user.is_staff_member:
         return (

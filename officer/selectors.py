@@ -178,7 +178,7 @@ def assignment_detail(agency, assignment_id: int) -> AssignmentDetail:
         extension_requests=extensions,
         replies=replies,
         events=_with_state_labels(
-            Event.objects.filter(assignment=assignment)
+            Event.objects.filter(assignment_id=assignment.pk)
             .select_related("actor")
             .order_by("-created_at", "-id")
         ),
@@ -245,12 +245,13 @@ def opinion_for(user, opinion_id: int) -> JointOpinion:
     if not getattr(user, "is_staff_member", False):
         if not getattr(user, "is_officer", False):
             raise JointOpinion.DoesNotExist
+        agency_id = policies.agency_id_of(user)
         lead_of_proposal = Exists(
             Assignment.objects.filter(
                 proposal=OuterRef("assignment__proposal"),
-                agency_id=user.agency_id,
+                agency_id=agency_id,
                 role=Role.LEAD,
             ).exclude(state=AssignmentState.WITHDRAWN)
         )
-        opinions = opinions.filter(Q(assignment__agency_id=user.agency_id) | lead_of_proposal)
+        opinions = opinions.filter(Q(assignment__agency_id=agency_id) | lead_of_proposal)
     return opinions.get(pk=opinion_id)

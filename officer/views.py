@@ -33,7 +33,7 @@ officer_required = permissions.officer_required
 def _own(lookup, request, object_id):
     """Fetch through an agency-scoped selector; anything else is simply not found."""
     try:
-        return lookup(request.user.agency, object_id)
+        return lookup(policies.agency_of(request.user), object_id)
     except ObjectDoesNotExist:
         raise Http404 from None
 
@@ -41,9 +41,10 @@ def _own(lookup, request, object_id):
 @officer_required
 def dashboard(request):
     """我的办理: the agency's assignments, filtered, sorted and paginated."""
+    agency = policies.agency_of(request.user)
     filterset = OfficerAssignmentFilter(
         request.GET or None,
-        queryset=selectors.officer_assignments(request.user.agency),
+        queryset=selectors.officer_assignments(agency),
         request=request,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -65,7 +66,7 @@ def dashboard(request):
     return render(
         request,
         "officer/dashboard.html",
-        {"filter": filterset, "page_obj": page, "rows": rows, "agency": request.user.agency},
+        {"filter": filterset, "page_obj": page, "rows": rows, "agency": agency},
     )
 
 

@@ -46,13 +46,14 @@ def record_event(
 ) -> Event:
     """The audit row of a transition. It also announces the change (proposals.signals):
     the version of the proposal's stored public page moves in the same transaction as
-    the change it records, the derived data is refreshed after commit."""
+    the change it records, the derived data is refreshed after commit. `assignment`, the
+    responses.Assignment the transition is about, is kept by its id."""
     from proposals import signals
 
     signals.changed([proposal.pk], signals.Reason.EVENT)
     return Event.objects.create(
         proposal=proposal,
-        assignment=assignment,
+        assignment_id=assignment.pk if assignment is not None else None,
         actor=by if getattr(by, "pk", None) else None,
         action=action,
         from_state=from_state,

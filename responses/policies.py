@@ -1,5 +1,6 @@
 """Who may do what to an assignment or a reply, now: the object questions of the one
-permission vocabulary (accounts.policies has the role questions and Decision).
+permission vocabulary (accounts.policies has the role questions and Decision), and the
+agency an officer acts for (`agency_of`, `is_officer_of`).
 
 Each `may_*` answers for the object as it is, with the refusal the service raises: the
 services enforce it first thing, the officer's pages show the actions it allows
@@ -9,25 +10,27 @@ like `replies` let a page pass what it has already loaded; left out, they are re
 tests/test_policies_matrix.py holds the services and these to the same answers.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.policies import (
     ALLOWED,
     Decision,
-    is_officer_of,
-    is_sponsor_self,
+    is_officer,
     is_staff,
     may_act_as_staff,
-    may_act_for_agency,
     refused,
 )
 from common import clock
 from proposals.models import Action
+from proposals.policies import is_sponsor_self, sponsor_of
 from proposals.workflow import TransitionError, state_label
 from responses import handling
 from responses.models import (
     OPINION_ROLES,
     REPLYING_ROLES,
+    Agency,
+    AgencyMembership,
     AssignmentState,
     RenderStatus,
     ReplyStatus,
@@ -62,6 +65,48 @@ def _in_state(assignment, allowed, action: str) -> Decision:
             },
         )
     )
+
+
+# --- The agency an officer acts for ------------------------------------------------------
+# user.agency_membership, cached on the user object (None when there is none).
+_MEMBERSHIP = AgencyMembership._meta.get_field("user").remote_field
+
+
+def membership_of(user) -> AgencyMembership | None:
+    """The user's AgencyMembership with its agency, or None. Read once per user object; a
+    page listing users loads them with select_related("agency_membership__agency") and
+    nothing more is read here."""
+    if not getattr(user, "pk", None):
+        return None
+    if not _MEMBERSHIP.is_cached(user):
+        membership = (
+            AgencyMembership.objects.select_related("agency").filter(user_id=user.pk).first()
+        )
+        _MEMBERSHIP.set_cached_value(user, membership)
+    return _MEMBERSHIP.get_cached_value(user)
+
+
+def agency_of(user) -> Agency | None:
+    """The agency a user acts for (whatever their role), or None."""
+    membership = membership_of(user)
+    return membership.agency if membership is not None else None
+
+
+def agency_id_of(user) -> int | None:
+    membership = membership_of(user)
+    return membership.agency_id if membership is not None else None
+
+
+def is_officer_of(user, agency_id) -> bool:
+    """An officer acting for this agency."""
+    return agency_id is not None and is_officer(user) and agency_id_of(user) == agency_id
+
+
+def may_act_for_agency(user, agency_id) -> Decision:
+    """Staff may act for any agency; an officer only for their own."""
+    if is_staff(user) or is_officer_of(user, agency_id):
+        return ALLOWED
+    return refused(PermissionDenied(_("您不是该承办单位的联络员，不能执行此操作。")))
 
 
 # --- An assignment ----------------------------------------------------------------------
@@ -206,7 +251,7 @@ def may_record_feedback(user, reply, sponsor=None) -> Decision:
     whoever the user is), on a confirmed reply, by one of its sponsors (those of merged
     proposals included)."""
     if sponsor is None and not is_staff(user):
-        sponsor = getattr(user, "sponsor", None)
+        sponsor = sponsor_of(user)
     if sponsor is None or not is_sponsor_self(user, sponsor.pk):
         allowed = may_act_as_staff(user)
         if not allowed:

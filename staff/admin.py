@@ -1,4 +1,9 @@
 """The Django admin as staff and administrators use it: the domain's models registered
 from here, the back office being a part people use (docs/conventions.md)."""
 
-from staff import admin_proposals, admin_reminders, admin_responses  # noqa: F401 - registers
+from staff import (  # noqa: F401 - registers
+    admin_proposals,
+    admin_reminders,
+    admin_responses,
+    admin_users,
+)

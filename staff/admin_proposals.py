@@ -9,6 +9,8 @@ those services.
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,12 +26,14 @@ from proposals.models import (
     SearchDocument,
     Session,
     Sponsor,
+    SponsorAccount,
     Sponsorship,
     Status,
 )
 from proposals.services import publish_proposal, unpublish_proposal
 from proposals.workflow import record_event
 from responses.models import Assignment, AssignmentState, ReplyStatus
+from staff.selectors import with_agency_names
 
 # An event's from/to states are codes of whichever record changed: a proposal, an
 # assignment or a reply. Show the label of the first vocabulary that knows the code.
@@ -76,6 +80,15 @@ class SponsorAdmin(StaffRoleAccess, admin.ModelAdmin):
     search_fields = ("name", "affiliation", "email", "phone")
 
 
+class SponsorAccountInline(StaffRoleAccess, admin.StackedInline):
+    """On a login's page: the sponsor a sponsor user acts for."""
+
+    model = SponsorAccount
+    fields = ("sponsor",)
+    autocomplete_fields = ("sponsor",)
+    extra = 0
+
+
 class SponsorshipInline(StaffRoleAccess, admin.TabularInline):
     model = Sponsorship
     fields = ("sponsor", "is_lead", "order")
@@ -109,7 +122,7 @@ class EventInline(EventStatesMixin, ReadOnlyAdminMixin, admin.TabularInline):
         "from_state_label",
         "to_state_label",
         "actor",
-        "assignment",
+        "agency",
         "note",
     )
     readonly_fields = fields
@@ -117,7 +130,11 @@ class EventInline(EventStatesMixin, ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ("-created_at", "-id")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "assignment__agency")
+        return with_agency_names(super().get_queryset(request).select_related("actor"))
+
+    @admin.display(description=_("承办单位"))
+    def agency(self, event):
+        return event.agency_name
 
 
 class PublishedFilter(admin.SimpleListFilter):
@@ -279,6 +296,21 @@ class EventAdmin(EventStatesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "data",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("交办"))
+    def assignment(self, event):
+        """The assignment the event is about, linked; its id alone once it is gone."""
+        if event.assignment_id is None:
+            return None
+        assignment = (
+            Assignment.objects.select_related("proposal", "agency")
+            .filter(pk=event.assignment_id)
+            .first()
+        )
+        if assignment is None:
+            return f"#{event.assignment_id}"
+        url = reverse("admin:responses_assignment_change", args=[assignment.pk])
+        return format_html('<a href="{}">{}</a>', url, assignment)
 
 
 @admin.register(SearchDocument)

@@ -9,14 +9,17 @@ their state fields are read-only.
 import datetime as dt
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 import staff.admin_reminders  # noqa: F401  (the calendar and reminder models)
-from accounts.admin import OfficerInline, StaffRoleAccess
+from accounts.admin import StaffRoleAccess
 from common import clock
 from responses import deadlines, timeliness
 from responses.models import (
     Agency,
+    AgencyMembership,
     Assignment,
     CommitteeRules,
     DeadlineChange,
@@ -27,7 +30,6 @@ from responses.models import (
     Reply,
     ReplyDocument,
 )
-from staff.admin_proposals import EventInline as ProposalEventInline
 
 
 class WorkflowRecordAdmin(StaffRoleAccess, admin.ModelAdmin):
@@ -51,6 +53,50 @@ class WorkflowInline(StaffRoleAccess, admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class OfficerInline(StaffRoleAccess, admin.TabularInline):
+    """The officers of an agency, on the agency's page (each links to its login)."""
+
+    model = AgencyMembership
+    fk_name = "agency"
+    fields = ("user", "display_name", "email", "phone", "is_active")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("联络员")
+    verbose_name_plural = _("联络员")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("姓名"))
+    def display_name(self, membership):
+        return membership.user.display_name
+
+    @admin.display(description=_("电子邮箱"))
+    def email(self, membership):
+        return membership.user.email
+
+    @admin.display(description=_("联系电话"))
+    def phone(self, membership):
+        return membership.user.phone
+
+    @admin.display(description=_("启用"), boolean=True)
+    def is_active(self, membership):
+        return membership.user.is_active
+
+
+class AgencyMembershipInline(StaffRoleAccess, admin.StackedInline):
+    """On a login's page: the agency an officer acts for."""
+
+    model = AgencyMembership
+    fields = ("agency",)
+    autocomplete_fields = ("agency",)
+    extra = 0
 
 
 @admin.register(Agency)
@@ -156,13 +202,6 @@ class DeadlineChangeInline(WorkflowInline):
     verbose_name_plural = _("期限变动（计算说明的依据）")
 
 
-class AssignmentEventInline(ProposalEventInline):
-    fk_name = "assignment"
-    fields = ("created_at", "action", "from_state_label", "to_state_label", "actor", "note")
-    readonly_fields = fields
-    verbose_name_plural = _("本交办的操作记录")
-
-
 class OverdueFilter(admin.SimpleListFilter):
     title = _("是否逾期")
     parameter_name = "overdue"
@@ -210,6 +249,7 @@ class AssignmentAdmin(WorkflowRecordAdmin):
         "accepted_by",
         "completed_at",
         "next_reminder_at",
+        "events",
     )
     # Every field here is set by a transition (deadlines by responses.deadlines, with
     # the rule that made them): editing one by hand would skip its rule and its record.
@@ -220,7 +260,6 @@ class AssignmentAdmin(WorkflowRecordAdmin):
         JointOpinionInline,
         ReplyInline,
         DeadlineChangeInline,
-        AssignmentEventInline,
     )
 
     @admin.display(description=_("逾期"), boolean=True)
@@ -230,6 +269,15 @@ class AssignmentAdmin(WorkflowRecordAdmin):
     @admin.display(description=_("期限计算说明"))
     def deadline_explanation(self, assignment):
         return deadlines.explain(assignment)
+
+    @admin.display(description=_("操作记录"))
+    def events(self, assignment):
+        """The audit trail names an assignment by id (proposals.Event.assignment_id): its
+        rows are listed on the trail's own page, filtered."""
+        url = reverse("admin:proposals_event_changelist")
+        return format_html(
+            '<a href="{}?assignment_id={}">{}</a>', url, assignment.pk, _("本交办的操作记录")
+        )
 
 
 class AgencyRequestAdmin(WorkflowRecordAdmin):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from proposals.models import Event
+from staff.selectors import with_agency_names
 
 PAGE_SIZE = 50
 
@@ -49,7 +50,7 @@ class AuditFilter(forms.Form):
 def audit_log(request):
     form = AuditFilter(request.GET or {})
     events = form.filter(
-        Event.objects.select_related("proposal", "assignment__agency", "actor").order_by(
+        with_agency_names(Event.objects.select_related("proposal", "actor")).order_by(
             "-created_at", "-pk"
         )
     )

@@ -7,7 +7,7 @@ Writes go through proposals.services / responses.services only.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -235,8 +235,16 @@ class HistoryRow:
     details: list[str]
 
 
+def with_agency_names(events: QuerySet[Event]) -> QuerySet[Event]:
+    """The events, each with `agency_name`: the agency of the assignment it is about (None
+    when it is about none, or that assignment is gone). An event names its assignment by
+    id only (proposals sits below responses), so the name is read by a subquery."""
+    agency = Assignment.objects.filter(pk=OuterRef("assignment_id")).values("agency__name")[:1]
+    return events.annotate(agency_name=Subquery(agency))
+
+
 def history(proposal: Proposal) -> list[HistoryRow]:
-    events = Event.objects.filter(proposal=proposal).select_related("actor", "assignment__agency")
+    events = with_agency_names(Event.objects.filter(proposal=proposal).select_related("actor"))
     return [_history_row(event) for event in events]
 
 
@@ -251,7 +259,7 @@ def _state_label(event: Event, value: str) -> str:
 
 
 def _history_row(event: Event) -> HistoryRow:
-    agency = event.assignment.agency.name if event.assignment_id else ""
+    agency = event.agency_name or ""
     return HistoryRow(
         when=event.created_at,
         actor=str(event.actor) if event.actor_id else _("系统"),

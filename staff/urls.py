@@ -4,6 +4,7 @@ walks these patterns for every role)."""
 
 from django.urls import path
 
+from staff import officers
 from staff.views import (
     assign,
     dashboard,
@@ -71,4 +72,8 @@ urlpatterns = [
     # Reports
     staff_path("reports/", reports.report, "reports"),
     staff_path("reports/<slug:table>.xlsx", reports.export, "report-export"),
+    # Officers of the agencies
+    staff_path("officers/", officers.officer_list, "officers"),
+    staff_path("officers/new/", officers.officer_create, "officer-create"),
+    staff_path("officers/<int:pk>/deactivate/", officers.officer_deactivate, "officer-deactivate"),
 ]

@@ -10,7 +10,14 @@
 import pytest
 
 from accounts.models import Role
-from tests.factories import AgencyFactory, SessionFactory, SponsorFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    OfficerFactory,
+    SessionFactory,
+    SponsorFactory,
+    SponsorUserFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -42,17 +49,17 @@ def alice(db):
 
 @pytest.fixture
 def bob(agency):
-    return UserFactory(username="bob", role=Role.OFFICER, agency=agency, display_name="李联络员")
+    return OfficerFactory(username="bob", agency=agency, display_name="李联络员")
 
 
 @pytest.fixture
 def charlie(other_agency):
-    return UserFactory(username="charlie", role=Role.OFFICER, agency=other_agency)
+    return OfficerFactory(username="charlie", agency=other_agency)
 
 
 @pytest.fixture
 def dora(sponsor):
-    return UserFactory(username="dora", role=Role.SPONSOR, sponsor=sponsor)
+    return SponsorUserFactory(username="dora", sponsor=sponsor)
 
 
 @pytest.fixture

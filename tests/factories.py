@@ -6,8 +6,17 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, User
-from proposals.models import Category, Proposal, Session, Sponsor, SponsorKind, Sponsorship, Status
-from responses.models import Agency, Assignment, Reply, ReplyStatus
+from proposals.models import (
+    Category,
+    Proposal,
+    Session,
+    Sponsor,
+    SponsorAccount,
+    SponsorKind,
+    Sponsorship,
+    Status,
+)
+from responses.models import Agency, AgencyMembership, Assignment, Reply, ReplyStatus
 from responses.models import Role as AssignmentRole
 
 
@@ -58,6 +67,34 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.django.Password("pw-for-tests-1")
     role = Role.STAFF
+
+
+class OfficerFactory(UserFactory):
+    """An agency officer: the login, and its AgencyMembership in `agency` (a new agency
+    when none is given)."""
+
+    role = Role.OFFICER
+
+    @factory.post_generation
+    def agency(self, create, extracted, **kwargs):
+        if create:
+            AgencyMembership.objects.update_or_create(
+                user=self, defaults={"agency": extracted or AgencyFactory()}
+            )
+
+
+class SponsorUserFactory(UserFactory):
+    """A sponsor's login, and its SponsorAccount for `sponsor` (a new sponsor when none
+    is given)."""
+
+    role = Role.SPONSOR
+
+    @factory.post_generation
+    def sponsor(self, create, extracted, **kwargs):
+        if create:
+            SponsorAccount.objects.update_or_create(
+                user=self, defaults={"sponsor": extracted or SponsorFactory()}
+            )
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):

@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from proposals.models import Sponsorship
+from proposals.policies import sponsor_of
 from responses.models import Feedback, Satisfaction
-from tests.factories import SponsorFactory, UserFactory
+from responses.policies import agency_of
+from tests.factories import SponsorFactory, SponsorUserFactory
 from tests.staff_data import replied
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +32,7 @@ def test_a_sponsor_sees_the_proposals_they_lead_and_cosign_only(
         reply.assignment.agency,
         title="关于古城保护的建议",
     ).assignment.proposal
-    Sponsorship.objects.create(proposal=cosigned, sponsor=dora.sponsor, order=1)
+    Sponsorship.objects.create(proposal=cosigned, sponsor=sponsor_of(dora), order=1)
     replied(
         alice, session, SponsorFactory(name="九三学社"), reply.assignment.agency, title="别人的提案"
     )
@@ -53,14 +55,14 @@ def test_a_sponsor_records_satisfaction_with_a_reply(client, dora, reply):
     assert response.status_code == 302
     feedback = Feedback.objects.get(reply=reply)
     assert (feedback.sponsor, feedback.satisfaction, feedback.comment) == (
-        dora.sponsor,
+        sponsor_of(dora),
         Satisfaction.BASICALLY,
         "尽快落实",
     )
 
 
 def test_another_sponsor_cannot_rate_a_reply_that_is_not_theirs(client, reply):
-    eve = UserFactory(username="eve", role=Role.SPONSOR, sponsor=SponsorFactory(name="台盟"))
+    eve = SponsorUserFactory(username="eve", sponsor=SponsorFactory(name="台盟"))
     client.force_login(eve)
     response = client.post(
         reverse("members:my-feedback", args=[reply.pk]),
@@ -73,7 +75,7 @@ def test_another_sponsor_cannot_rate_a_reply_that_is_not_theirs(client, reply):
 def test_staff_create_an_officer_for_an_agency_and_deactivate_them(client, alice, agency):
     client.force_login(alice)
     response = client.post(
-        reverse("accounts:officer-create"),
+        reverse("staff:officer-create"),
         {
             "username": "zhou",
             "display_name": "周联络员",
@@ -86,19 +88,19 @@ def test_staff_create_an_officer_for_an_agency_and_deactivate_them(client, alice
     )
     assert response.status_code == 302, response.content.decode()
     officer = User.objects.get(username="zhou")
-    assert (officer.role, officer.agency, officer.is_officer) == (Role.OFFICER, agency, True)
+    assert (officer.role, agency_of(officer), officer.is_officer) == (Role.OFFICER, agency, True)
     assert officer.check_password("Zhou-联络-2026!")
 
-    client.post(reverse("accounts:officer-deactivate", args=[officer.pk]))
+    client.post(reverse("staff:officer-deactivate", args=[officer.pk]))
     officer.refresh_from_db()
     assert not officer.is_active
-    assert "已停用" in client.get(reverse("accounts:officers")).content.decode()
+    assert "已停用" in client.get(reverse("staff:officers")).content.decode()
 
 
 def test_an_officer_needs_an_agency(client, alice):
     client.force_login(alice)
     response = client.post(
-        reverse("accounts:officer-create"),
+        reverse("staff:officer-create"),
         {
             "username": "wu",
             "display_name": "吴",

@@ -26,6 +26,8 @@ from proposals.models import (
     Status,
 )
 from responses.models import (
+    AgencyMembership,
+    Assignment,
     CommitteeRules,
     ExtensionRequest,
     Feedback,
@@ -35,9 +37,10 @@ from responses.models import (
 )
 from tests.factories import (
     AssignmentFactory,
+    OfficerFactory,
     ReplyFactory,
     SponsorFactory,
-    UserFactory,
+    SponsorUserFactory,
 )
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -53,10 +56,11 @@ def world():
     reply = ReplyFactory(assignment=AssignmentFactory(proposal__lead_sponsor=sponsor))
     assignment = reply.assignment
     proposal = assignment.proposal
-    officer = UserFactory(username=f"officer{n}", role="officer", agency=assignment.agency)
+    officer = OfficerFactory(username=f"officer{n}", agency=assignment.agency)
+    SponsorUserFactory(username=f"member{n}", sponsor=sponsor)
     Event.objects.create(
         proposal=proposal,
-        assignment=assignment,
+        assignment_id=assignment.pk,
         actor=officer,
         action=Action.ACCEPT,
         from_state="pending",
@@ -210,6 +214,18 @@ def test_a_proposals_page_shows_its_sponsors_assignments_and_events(admin_client
     assert "操作记录" in content and "签收" in content
 
 
+@pytest.mark.django_db
+def test_an_assignments_page_links_to_its_events(admin_client_logged_in):
+    world()
+    event = Event.objects.exclude(assignment_id=None).get()
+    assignment = Assignment.objects.get(pk=event.assignment_id)
+    page = admin_client_logged_in.get(change_url(Assignment, assignment)).content.decode()
+    events = f"{changelist_url(Event)}?assignment_id={assignment.pk}"
+    assert events in page
+    listing = admin_client_logged_in.get(events)
+    assert list(listing.context["cl"].result_list) == [event]
+
+
 # --- Staff access ---------------------------------------------------------------------
 
 
@@ -295,7 +311,6 @@ def test_staff_cannot_make_a_system_administrator(staff_client, bob):
     data = {
         "username": bob.username,
         "role": "admin",
-        "agency": bob.agency_id,
         "is_active": "on",
         "date_joined_0": "2025-01-01",
         "date_joined_1": "00:00:00",
@@ -326,6 +341,39 @@ def test_a_superuser_may_make_a_system_administrator(client, admin_user):
     )
     assert response.status_code == 302
     assert User.objects.get(username="root2").role == Role.ADMIN
+
+
+@pytest.mark.django_db
+def test_a_logins_pages_name_the_agency_and_sponsor_it_acts_for(
+    staff_client, bob, dora, agency, sponsor
+):
+    listing = staff_client.get(changelist_url(type(bob))).content.decode()
+    assert agency.name in listing and sponsor.name in listing
+    officers = staff_client.get(change_url(type(agency), agency)).content.decode()
+    assert bob.username in officers
+
+
+@pytest.mark.django_db
+def test_staff_move_an_officer_to_another_agency_on_the_logins_page(
+    staff_client, bob, other_agency
+):
+    response = staff_client.get(change_url(type(bob), bob))
+    form = response.context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields if name != "password"}
+    data.update(
+        {
+            "agency_membership-TOTAL_FORMS": 1,
+            "agency_membership-INITIAL_FORMS": 1,
+            "agency_membership-0-id": AgencyMembership.objects.get(user=bob).pk,
+            "agency_membership-0-user": bob.pk,
+            "agency_membership-0-agency": other_agency.pk,
+            "sponsor_account-TOTAL_FORMS": 0,
+            "sponsor_account-INITIAL_FORMS": 0,
+        }
+    )
+    response = staff_client.post(change_url(type(bob), bob), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert AgencyMembership.objects.get(user=bob).agency == other_agency
 
 
 @pytest.mark.django_db

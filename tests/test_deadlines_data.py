@@ -119,7 +119,7 @@ def test_the_history_holds_codes_and_dates_not_sentences(english, agency, alice,
         alice.pk,
     )
     assert extension["reason"] == "需协调多部门"  # the officer's own words
-    events = Event.objects.filter(assignment=assignment)
+    events = Event.objects.filter(assignment_id=assignment.pk)
     assert not any(e.note for e in events if e.action == Action.ASSIGN)
 
 

@@ -67,7 +67,7 @@ def test_a_new_holiday_moves_a_running_deadline_and_says_who_moved_it(june_20, a
         ("deadline", D(2025, 6, 20), D(2025, 6, 23))
     ]
     event = Event.objects.get(action=Action.CHANGE_DEADLINE)
-    assert (event.assignment, event.actor) == (june_20, alice)
+    assert (event.assignment_id, event.actor) == (june_20.pk, alice)
     assert june_20.next_reminder_at == at(D(2025, 6, 16))  # 7 days before the new date
 
 

@@ -26,6 +26,7 @@ from accounts.models import User
 from demo.reference import LOGINS
 from demo.seed import SEED_LETTER, SEED_PAGE
 from proposals.models import Event, Proposal, Sponsor, SponsorKind, Status
+from proposals.policies import sponsor_of
 from responses import deadlines
 from responses.models import (
     Assignment,
@@ -40,6 +41,7 @@ from responses.models import (
     Role,
     Satisfaction,
 )
+from responses.policies import agency_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -119,14 +121,14 @@ def snapshot() -> Snapshot:
             rows.append(
                 (model.__name__, q.assignment.proposal.number, q.status, _local(q.requested_at))
             )
-    for u in User.objects.select_related("agency", "sponsor"):
+    for u in User.objects.select_related("agency_membership__agency", "sponsor_account__sponsor"):
         rows.append(
             (
                 "user",
                 u.username,
                 u.role,
-                str(u.agency),
-                str(u.sponsor),
+                str(agency_of(u)),
+                str(sponsor_of(u)),
                 u.is_staff,
                 u.is_superuser,
                 u.password,
@@ -360,11 +362,11 @@ def test_each_printed_demo_login_signs_in(demo, client, username):
 
 
 def test_the_demo_logins_have_one_role_each(demo):
-    users = {u.username: u for u in User.objects.select_related("agency", "sponsor")}
+    users = {u.username: u for u in User.objects.all()}
     assert users["staff"].role == UserRole.STAFF and users["staff"].is_staff
-    assert users["gxj"].is_officer and users["gxj"].agency.name == "苏州市工业和信息化局"
-    assert users["czj"].is_officer and users["czj"].agency.name == "苏州市财政局"
-    assert users["zhigong"].is_sponsor_user and users["zhigong"].sponsor.name == "市致公党"
+    assert users["gxj"].is_officer and agency_of(users["gxj"]).name == "苏州市工业和信息化局"
+    assert users["czj"].is_officer and agency_of(users["czj"]).name == "苏州市财政局"
+    assert users["zhigong"].is_sponsor_user and sponsor_of(users["zhigong"]).name == "市致公党"
     assert users["admin"].is_superuser and users["admin"].is_staff
 
 

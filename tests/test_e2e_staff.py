@@ -137,7 +137,7 @@ def test_staff_enter_proposal_118_and_assign_it_for_three_months(
     proposal.refresh_from_db()
     assert proposal.status == Status.ASSIGNED
     assert list(
-        Event.objects.filter(proposal=proposal, assignment=None)
+        Event.objects.filter(proposal=proposal, assignment_id=None)
         .order_by("created_at", "id")
         .values_list("action", flat=True)
     ) == [Action.CREATE, Action.REGISTER, Action.ASSIGN]

@@ -153,7 +153,7 @@ def site_environment(database_url: str, var_dir: Path) -> dict[str, str]:
 LOAD_DATA = f"""
 import django; django.setup()
 from accounts.models import Role, User
-from responses.models import AssignmentState
+from responses.models import AgencyMembership, AssignmentState
 from tests.factories import AgencyFactory, SessionFactory, SponsorFactory
 from tests.officer_data import make_assignment
 from tests.public_data import make_published
@@ -163,7 +163,8 @@ agency = AgencyFactory(name="苏州市工业和信息化局")
 ids = [make_published(title=f"关于推进第{{n}}项民生工作的建议", body="苏州 养老 交通 " * 20,
                       session=session, sponsor=sponsor, agency=agency).pk for n in range(6)]
 own = AgencyFactory(name="故障演练承办单位")
-User.objects.create_user("pgfault", password="{OFFICER_PASSWORD}", role=Role.OFFICER, agency=own)
+officer = User.objects.create_user("pgfault", password="{OFFICER_PASSWORD}", role=Role.OFFICER)
+AgencyMembership.objects.create(user=officer, agency=own)
 work = [make_assignment(own, state=AssignmentState.ACCEPTED).pk for _ in range(60)]
 print("DATA", ",".join(map(str, ids)), ",".join(map(str, work)))
 """

@@ -1,10 +1,12 @@
 """The apps stack one way (pyproject.toml, [tool.importlinter]): common, accounts,
-proposals, responses, then the parts people use. A new import back down fails here."""
+proposals, responses, then the parts people use. A new import back down fails here, and
+so does a new foreign key (or one-to-one, many-to-many) pointing up the stack."""
 
 import subprocess
 import sys
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 
 
@@ -47,3 +49,38 @@ def test_the_contract_sees_a_back_import(tmp_path):
     )
     assert result.returncode != 0
     assert "proposals is not allowed to import responses" in result.stdout
+
+
+# The domain apps, lowest first: a model may relate to its own app's models and to those
+# of the apps below it, never to one above (a foreign key by name is a dependency too).
+DOMAIN_APPS = ["common", "accounts", "proposals", "responses"]
+
+
+def upward_relations(order: list[str]) -> list[str]:
+    """Each forward relation (foreign key, one-to-one, many-to-many) from a model of one
+    app in `order` to a model of an app later in `order`."""
+    found = []
+    for rank, label in enumerate(order):
+        if not apps.is_installed(label):
+            continue  # common: helpers, no models
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.get_fields():
+                if not field.is_relation or field.auto_created or field.related_model is None:
+                    continue
+                target = field.related_model._meta.app_label
+                if target in order and order.index(target) > rank:
+                    found.append(
+                        f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}"
+                    )
+    return found
+
+
+def test_foreign_keys_point_down_the_stack():
+    assert upward_relations(DOMAIN_APPS) == []
+
+
+def test_the_relation_check_sees_a_relation_up_the_stack():
+    """Read with responses below proposals, an assignment's proposal points up."""
+    assert "responses.Assignment.proposal -> proposals.Proposal" in upward_relations(
+        ["responses", "proposals"]
+    )

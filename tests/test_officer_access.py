@@ -4,11 +4,12 @@ portal, iterated from its urlpatterns so a new URL is covered the day it is adde
 import pytest
 from django.urls import URLPattern, reverse
 
+from accounts.models import Role as UserRole
 from officer import urls as urls_officer
 from proposals.models import Event
 from responses.models import Assignment, AssignmentState, JointOpinion, Reply, ReplyStatus
 from responses.models import Role as AssignmentRole
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, UserFactory
 from tests.officer_data import (
     make_assignment,
     make_document,
@@ -115,6 +116,19 @@ def test_another_agencys_dashboard_does_not_list_bobs_assignment(client, charlie
     response = client.get(reverse("officer:dashboard"))
     assert response.status_code == 200
     assert not response.context["rows"]
+
+
+def test_an_officer_of_no_agency_reaches_nothing(client, bobs_world):
+    """The officer role without an AgencyMembership row: the pages open, empty."""
+    client.force_login(UserFactory(username="dan", role=UserRole.OFFICER))
+    before = snapshot()
+    for name, url in officer_urls(bobs_world):
+        if name == "dashboard":
+            assert not client.get(url).context["rows"]
+            continue
+        assert client.get(url).status_code == 404, (name, url)
+        assert client.post(url, {"reason": "不属于本单位职责"}).status_code == 404, (name, url)
+    assert snapshot() == before
 
 
 def test_an_anonymous_visitor_is_sent_to_login_from_every_url(client, bobs_world):

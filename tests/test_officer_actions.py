@@ -97,14 +97,14 @@ def test_officer_accepts_a_pending_assignment(officer, bob, agency):
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.ACCEPTED
     assert assignment.accepted_by == bob
-    assert Event.objects.filter(assignment=assignment, action=Action.ACCEPT).count() == 1
+    assert Event.objects.filter(assignment_id=assignment.pk, action=Action.ACCEPT).count() == 1
 
 
 def test_accepting_an_accepted_assignment_again_says_why_not(officer, agency):
     assignment = make_assignment(agency, state=AssignmentState.ACCEPTED)
     response = officer.post(url("accept", assignment), follow=True)
     assert "苏州市工业和信息化局的交办当前状态为“办理中”，不能签收。" in page_text(response)
-    assert not Event.objects.filter(assignment=assignment).exists()
+    assert not Event.objects.filter(assignment_id=assignment.pk).exists()
 
 
 def test_the_assignment_page_offers_accept_only_while_pending(officer, agency):
@@ -419,7 +419,7 @@ def test_a_letter_that_is_really_a_web_page_is_refused_and_nothing_is_half_saved
     response = officer.post(url("file-reply", assignment), reply_data(upload=fake))
     assert "这是网页或 XML 文件，不是 Word 文档。" in page_text(response)
     assert not Reply.objects.exists()
-    assert not Event.objects.filter(assignment=assignment).exists()
+    assert not Event.objects.filter(assignment_id=assignment.pk).exists()
 
 
 def test_a_letter_of_another_type_is_a_form_error(officer, agency):

@@ -15,12 +15,11 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from responses.models import AssignmentState, ExtensionRequest, ReassignmentRequest
 from responses.models import Role as AssignmentRole
 from responses.models.reminders import Notification
 from staff.importing.batches import preview_file
-from tests.factories import AgencyFactory, SponsorFactory, UserFactory
+from tests.factories import AgencyFactory, SponsorFactory, SponsorUserFactory
 from tests.officer_data import (
     make_assignment,
     make_document,
@@ -69,9 +68,9 @@ EXPECTED = {
     "members:my-proposals": ({}, SPONSOR_HOME),
     "members:my-proposal": ({"pk": "proposal"}, OWN_PROPOSAL_PAGE),
     "members:my-feedback": ({"reply_id": "reply"}, OWN_REPLY_ACTION),
-    "accounts:officers": ({}, STAFF_PAGE),
-    "accounts:officer-create": ({}, STAFF_PAGE),
-    "accounts:officer-deactivate": ({"pk": "bob"}, STAFF_ACTION),
+    "staff:officers": ({}, STAFF_PAGE),
+    "staff:officer-create": ({}, STAFF_PAGE),
+    "staff:officer-deactivate": ({"pk": "bob"}, STAFF_ACTION),
     "audit:log": ({}, ADMIN_ONLY),
     # Staff back office
     "staff:dashboard": ({}, STAFF_PAGE),
@@ -192,7 +191,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def users(alice, bob, charlie, dora):
-    eve = UserFactory(username="eve", role=Role.SPONSOR, sponsor=SponsorFactory(name="另一委员"))
+    eve = SponsorUserFactory(username="eve", sponsor=SponsorFactory(name="另一委员"))
     return {
         "anonymous": None,
         "alice": alice,

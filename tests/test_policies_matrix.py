@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role as UserRole
 from proposals.models import Status
+from proposals.policies import sponsor_of
 from proposals.workflow import TransitionError
 from responses import policies, services
 from responses.models import (
@@ -28,7 +28,7 @@ from responses.models import (
     ReplyStatus,
 )
 from responses.models import Role as AssignmentRole
-from tests.factories import ProposalFactory, SponsorFactory, UserFactory
+from tests.factories import ProposalFactory, SponsorFactory, SponsorUserFactory
 from tests.officer_data import make_assignment, make_document, make_draft_reply
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def verdict(decision):
 
 @pytest.fixture
 def people(alice, bob, charlie, dora):
-    eve = UserFactory(username="eve", role=UserRole.SPONSOR, sponsor=SponsorFactory(name="他人"))
+    eve = SponsorUserFactory(username="eve", sponsor=SponsorFactory(name="他人"))
     return {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "eve": eve}
 
 
@@ -218,7 +218,7 @@ def test_a_sponsor_records_feedback_for_themselves_only(agency, sponsor, people)
     assert not policies.may_record_feedback(eve, reply)  # not a sponsor of this proposal
     assert not policies.may_record_feedback(eve, reply, sponsor=sponsor)  # not herself
     assert policies.may_record_feedback(alice, reply, sponsor=sponsor)
-    assert not policies.may_record_feedback(alice, reply, sponsor=eve.sponsor)
+    assert not policies.may_record_feedback(alice, reply, sponsor=sponsor_of(eve))
     assert not policies.may_record_feedback(people["bob"], reply)
 
 

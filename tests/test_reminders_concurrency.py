@@ -11,11 +11,10 @@ import pytest
 import time_machine
 from django.db import connection
 
-from accounts.models import User
 from proposals.models import Status
 from responses import deadlines, reminders
 from responses.models import AssignmentState, Delivery, Notification, Reminder
-from tests.factories import AgencyFactory, AssignmentFactory, ProposalFactory
+from tests.factories import AgencyFactory, AssignmentFactory, OfficerFactory, ProposalFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -38,9 +37,7 @@ def due():
         assignments = []
         for n in range(AGENCIES):
             agency = AgencyFactory()
-            User.objects.create(
-                username=f"officer{n}", role="officer", agency=agency, email=f"o{n}@example.gov.cn"
-            )
+            OfficerFactory(username=f"officer{n}", agency=agency, email=f"o{n}@example.gov.cn")
             for _ in range(PER_AGENCY):
                 assignment = AssignmentFactory(
                     proposal=ProposalFactory(status=Status.ASSIGNED),

@@ -219,7 +219,11 @@ def test_staff_urge_an_agency_with_one_click_and_it_goes_out_at_once(
     assert reminder.sent_by == alice
     assert Notification.objects.get(user=bob).kind == ReminderKind.URGENT
     event = Event.objects.get(action=Action.REMIND)
-    assert (event.assignment, event.actor, event.note) == (due, alice, "市领导关注，请本周内答复")
+    assert (event.assignment_id, event.actor, event.note) == (
+        due.pk,
+        alice,
+        "市领导关注，请本周内答复",
+    )
 
 
 def test_a_second_click_the_same_day_is_refused_and_the_next_day_allowed(

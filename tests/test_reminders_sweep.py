@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import User
 from proposals.models import Status
 from responses import deadlines, reminders
 from responses.models import (
@@ -24,7 +23,7 @@ from responses.models import (
     ReminderSettings,
 )
 from responses.reminders import sweeper as reminder_sweep
-from tests.factories import AgencyFactory, AssignmentFactory, ProposalFactory, UserFactory
+from tests.factories import AgencyFactory, AssignmentFactory, OfficerFactory, ProposalFactory
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 D = dt.date
@@ -171,9 +170,7 @@ def test_the_sweeps_queries_do_not_grow_with_the_number_of_due_assignments(agenc
     def queries_for(count):
         assignments = [due_on_oct_10(AgencyFactory()) for _ in range(count)]
         for assignment in assignments:  # every agency has an officer
-            User.objects.create(
-                username=f"officer-{assignment.pk}", role="officer", agency=assignment.agency
-            )
+            OfficerFactory(username=f"officer-{assignment.pk}", agency=assignment.agency)
         with time_machine.travel(SEPT_10, tick=False), CaptureQueriesContext(connection) as ctx:
             result = reminders.sweep()
         assert len(result.sent) == count
@@ -223,7 +220,7 @@ def test_staff_are_told_of_overdue_work_only_if_the_settings_say_so(agency, bob,
 
 @time_machine.travel(SEPT_10, tick=False)
 def test_an_officer_without_an_address_is_notified_in_the_app_only(agency, sweep, mailoutbox):
-    officer = UserFactory(username="noaddress", role="officer", agency=agency, email="")
+    officer = OfficerFactory(username="noaddress", agency=agency, email="")
     due_on_oct_10(agency)
 
     sweep()

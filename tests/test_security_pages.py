@@ -50,7 +50,7 @@ def html_pages(evil, agency):
             reverse("staff:proposal-list"),
             reverse("staff:proposal-detail", args=[evil.pk]),
             reverse("staff:publication"),
-            reverse("accounts:officers"),
+            reverse("staff:officers"),
         ],
         "bob": [
             reverse("officer:dashboard"),

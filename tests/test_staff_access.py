@@ -38,6 +38,7 @@ def world(alice, session, sponsor, agency, bob):
         "extensions": extension.pk,
         "import": batch.pk,
         "reports": "all",
+        "officers": bob.pk,
     }
 
 

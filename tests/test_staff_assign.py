@@ -83,7 +83,7 @@ def test_staff_assign_to_a_lead_agency_with_the_proposed_deadline(
     )
     proposal.refresh_from_db()
     assert proposal.status == Status.ASSIGNED
-    event = Event.objects.get(proposal=proposal, action=Action.ASSIGN, assignment=None)
+    event = Event.objects.get(proposal=proposal, action=Action.ASSIGN, assignment_id=None)
     assert (event.actor, event.from_state, event.to_state) == (
         alice,
         Status.REGISTERED,
@@ -204,7 +204,7 @@ def test_staff_add_an_agency_to_a_proposal_being_handled(
     assert response.status_code == 302
     added = Assignment.objects.get(agency=other_agency)
     assert added.role == AssignmentRole.JOINT
-    assert Event.objects.filter(assignment=added, action=Action.ASSIGN).exists()
+    assert Event.objects.filter(assignment_id=added.pk, action=Action.ASSIGN).exists()
 
 
 def test_staff_move_a_deadline_with_a_reason(staff_client, alice, session, sponsor, agency):
@@ -239,7 +239,7 @@ def test_staff_let_the_lead_reply_without_waiting_for_joint_opinions(
     staff_client.post(reverse("staff:assignment-waive", args=[lead.pk]))
     lead.refresh_from_db()
     assert lead.opinions_waived
-    assert Event.objects.filter(assignment=lead, action=Action.WAIVE_OPINIONS).exists()
+    assert Event.objects.filter(assignment_id=lead.pk, action=Action.WAIVE_OPINIONS).exists()
 
 
 # --- The agencies' requests ------------------------------------------------------------

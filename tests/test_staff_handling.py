@@ -49,10 +49,10 @@ def test_staff_record_a_sponsors_satisfaction_on_their_behalf(staff_client, alic
     proposal = reply.assignment.proposal
     proposal.refresh_from_db()
     assert proposal.status == Status.EVALUATED
-    recorded = Event.objects.get(action=Action.RECORD_FEEDBACK, assignment=reply.assignment)
+    recorded = Event.objects.get(action=Action.RECORD_FEEDBACK, assignment_id=reply.assignment_id)
     assert recorded.data["satisfaction"] == Satisfaction.BASICALLY
     # The status moves by responses.handling, with its own event.
-    moved = Event.objects.get(action=Action.RECORD_FEEDBACK, assignment=None)
+    moved = Event.objects.get(action=Action.RECORD_FEEDBACK, assignment_id=None)
     assert (moved.from_state, moved.to_state) == (Status.REPLIED, Status.EVALUATED)
 
 
@@ -106,7 +106,7 @@ def test_staff_arrange_rehandling_after_a_dissatisfied_sponsor(staff_client, rep
     assert assignment.deadline == dt.date(2025, 8, 1)
     assignment.proposal.refresh_from_db()
     assert assignment.proposal.status == Status.REHANDLING
-    assert Event.objects.filter(action=Action.SEND_BACK, assignment=assignment).exists()
+    assert Event.objects.filter(action=Action.SEND_BACK, assignment_id=assignment.pk).exists()
 
 
 def test_rehandling_a_satisfied_reply_is_refused(staff_client, reply, sponsor):
@@ -180,7 +180,7 @@ def test_one_click_reminder_goes_through_the_reminder_machinery(
     assert response.redirect_chain[-1][0] == overdue
     assert messages_of(response) == ["已向苏州市工业和信息化局发出催办。"]
     event = Event.objects.get(action=Action.REMIND)
-    assert (event.actor, event.assignment) == (alice, assignment)
+    assert (event.actor, event.assignment_id) == (alice, assignment.pk)
     assert [m.to for m in mail.outbox] == [[bob.email]]
 
     # The machinery sends one 催办 per assignment a day: a second click is refused.
@@ -248,7 +248,15 @@ def test_every_proposal_page_shows_its_history_in_chinese(
     register = next(row for row in rows if row.action == "立案")
     assert (register.from_label, register.to_label) == ("已提交", "已立案")
     agency_row = next(row for row in rows if row.action == "交办" and row.agency)
-    assert agency_row.to_label == "待签收"
+    assert (agency_row.agency, agency_row.to_label) == (agency.name, "待签收")
     page = response.content.decode()
     assert "已提交 → 已立案" in page
     assert "王工作人员" in page
+
+
+def test_the_dashboards_latest_events_name_the_agency_of_each_assignment(
+    staff_client, alice, session, sponsor, agency
+):
+    assigned(alice, session, sponsor, agency)
+    page = staff_client.get(reverse("staff:dashboard")).content.decode()
+    assert f"交办（{agency.name}）" in page

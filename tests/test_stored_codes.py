@@ -12,6 +12,7 @@ from django.utils import translation
 
 from common import clock
 from proposals.models import Action, Event
+from proposals.policies import sponsor_of
 from responses import services
 from responses.models import CommitteeRules, Reply
 from responses.recalculation import change_calendar_day
@@ -76,7 +77,7 @@ def test_a_classification_keeps_the_meaning_of_the_scheme_it_was_filed_under(fil
 
 
 def test_the_sponsor_portal_shows_the_classification(client, dora, alice, session, agency):
-    reply = replied(alice, session, dora.sponsor, agency, classification="B")
+    reply = replied(alice, session, sponsor_of(dora), agency, classification="B")
     client.force_login(dora)
 
     page = client.get(reverse("members:my-proposal", args=[reply.assignment.proposal_id]))
@@ -116,5 +117,5 @@ def test_an_approved_reassignment_stores_no_words_of_ours(alice, bob, session, s
 
     services.decide_reassignment(request, approve=True, by=alice)
 
-    event = Event.objects.get(assignment=assignment, action=Action.DECIDE_REASSIGNMENT)
+    event = Event.objects.get(assignment_id=assignment.pk, action=Action.DECIDE_REASSIGNMENT)
     assert (event.note, event.to_state) == ("", "withdrawn")

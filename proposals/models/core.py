@@ -78,6 +78,30 @@ class Sponsor(models.Model):
         return self.name
 
 
+class SponsorAccount(models.Model):
+    """The sponsor a sponsor user (a login with the sponsor role) acts for.
+
+    Kept here, not on accounts.User: accounts is the bottom layer and knows no sponsor.
+    proposals.policies.sponsor_of(user) reads it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="sponsor_account",
+    )
+    sponsor = models.ForeignKey(
+        Sponsor, verbose_name=_("对应提案人"), on_delete=models.CASCADE, related_name="accounts"
+    )
+
+    class Meta:
+        verbose_name = _("提案人账号")
+        verbose_name_plural = _("提案人账号")
+
+    def __str__(self):
+        return f"{self.user} · {self.sponsor}"
+
+
 class ProposalKind(models.TextChoices):
     PROPOSAL = "proposal", _("提案")
     SUGGESTION = "suggestion", _("建议")
@@ -288,14 +312,9 @@ class Event(models.Model):
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("提案"), on_delete=models.CASCADE, related_name="events"
     )
-    assignment = models.ForeignKey(
-        "responses.Assignment",
-        verbose_name=_("交办"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="events",
-    )
+    # The assignment the event is about, by id: proposals sits below responses, and the
+    # audit trail outlives the rows it names (no foreign key, nothing cascades).
+    assignment_id = models.PositiveBigIntegerField(_("交办"), null=True, blank=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),

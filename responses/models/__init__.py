@@ -13,6 +13,7 @@ from responses.models.deadlines import (  # noqa: E402, F401
     DeadlineChangeKind,
     DeadlineRule,
 )
+from responses.models.officers import AgencyMembership  # noqa: E402, F401
 from responses.models.reminders import (  # noqa: E402, F401
     Delivery,
     DeliveryKind,

@@ -17,6 +17,7 @@ from accounts.models import Role as UserRole
 from accounts.models import User
 from responses.deadlines import HISTORY
 from responses.models import (
+    AgencyMembership,
     Assignment,
     Notification,
     Reminder,
@@ -121,9 +122,9 @@ def _recipients(assignment, point, today, ctx, officers) -> tuple[list[tuple[int
 
 def _officers(agency_ids) -> dict[int, list[tuple[int, str]]]:
     by_agency = defaultdict(list)
-    rows = User.objects.filter(
-        role=UserRole.OFFICER, agency_id__in=agency_ids, is_active=True
-    ).values_list("agency_id", "pk", "email")
+    rows = AgencyMembership.objects.filter(
+        agency_id__in=agency_ids, user__role=UserRole.OFFICER, user__is_active=True
+    ).values_list("agency_id", "user_id", "user__email")
     for agency_id, pk, email in rows:
         by_agency[agency_id].append((pk, email))
     return by_agency

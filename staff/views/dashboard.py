@@ -1,11 +1,11 @@
 from proposals.models import Event, Session
-from staff.selectors import dashboard_counts
+from staff.selectors import dashboard_counts, with_agency_names
 from staff.views.common import staff_render
 
 
 def dashboard(request):
     """The staff start page: what waits for them, and what happened lately."""
-    recent = Event.objects.select_related("actor", "proposal", "assignment__agency")[:12]
+    recent = with_agency_names(Event.objects.select_related("actor", "proposal"))[:12]
     return staff_render(
         request,
         "staff/dashboard.html",
