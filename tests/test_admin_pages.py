@@ -303,6 +303,10 @@ def test_staff_cannot_make_a_system_administrator(staff_client, bob):
             "password1": "Zx9!long-enough-pass",
             "password2": "Zx9!long-enough-pass",
             "role": "admin",
+            "agency_membership-TOTAL_FORMS": 0,
+            "agency_membership-INITIAL_FORMS": 0,
+            "sponsor_account-TOTAL_FORMS": 0,
+            "sponsor_account-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code in (200, 403)
@@ -312,6 +316,13 @@ def test_staff_cannot_make_a_system_administrator(staff_client, bob):
         "username": bob.username,
         "role": "admin",
         "is_active": "on",
+        "agency_membership-TOTAL_FORMS": 1,
+        "agency_membership-INITIAL_FORMS": 1,
+        "agency_membership-0-id": AgencyMembership.objects.get(user=bob).pk,
+        "agency_membership-0-user": bob.pk,
+        "agency_membership-0-agency": AgencyMembership.objects.get(user=bob).agency_id,
+        "sponsor_account-TOTAL_FORMS": 0,
+        "sponsor_account-INITIAL_FORMS": 0,
         "date_joined_0": "2025-01-01",
         "date_joined_1": "00:00:00",
     }
@@ -337,6 +348,10 @@ def test_a_superuser_may_make_a_system_administrator(client, admin_user):
             "password1": "Zx9!long-enough-pass",
             "password2": "Zx9!long-enough-pass",
             "role": "admin",
+            "agency_membership-TOTAL_FORMS": 0,
+            "agency_membership-INITIAL_FORMS": 0,
+            "sponsor_account-TOTAL_FORMS": 0,
+            "sponsor_account-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302

@@ -334,8 +334,8 @@ def test_a_file_field_upload_is_never_reachable_under_media_url(client, settings
 # complete, plausible form, and the database is left exactly as it was.
 STATE_CHANGING = [
     "members:my-feedback",
-    "accounts:officer-create",
-    "accounts:officer-deactivate",
+    "staff:officer-create",
+    "staff:officer-deactivate",
     "accounts:password_change",
     "staff:proposal-create",
     "staff:import-word",
