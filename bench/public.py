@@ -8,7 +8,7 @@
    sentences and place names so that 苏州 is common, 人工智能 rare, and proposal 118's
    own sentences appear where they belong; sponsors, agencies (lead + assisting),
    public replies with summaries and letter text, and the search documents.
-   Then builds the stored detail pages that are not current (proposals/pages.py), as
+   Then builds the stored detail pages that are not current (portal/pages.py), as
    `manage.py build_public_pages` does after a deploy, and prints how long that took.
 2. Compares search options on the same rows (exact substring count as the truth):
    character bigrams in a GIN tsvector + adjacency check (what we ship), pg_trgm GIN +

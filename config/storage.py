@@ -5,7 +5,7 @@ MinIO, Ceph, …) that every web and worker process reaches, instead of a folder
 would have to share over NFS. The bucket stays private: objects are written with a
 private ACL and no file is ever linked to directly (no signed query-string URLs either:
 a signed URL would let anyone holding it skip the permission check). Files are streamed
-through the views that check who asks (responses/views/files.py, public_files.py).
+through the views that check who asks (officer/files.py, portal/files.py).
 """
 
 from botocore.config import Config

@@ -10,7 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # The language switcher posts without a CSRF token, so public pages carry no token
-    # and set no cookie (their stored copies serve every visitor, proposals/pages.py).
+    # and set no cookie (their stored copies serve every visitor, portal/pages.py).
     # Forging it could only switch someone's language; `next` is checked by the view.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),

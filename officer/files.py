@@ -4,7 +4,7 @@ Uploaded originals and rendered PDFs are never served from a public URL (setting
 MEDIA_URL is not served). Staff may read every file; an officer only their agency's
 (and a lead agency the joint opinions sent to it). Anything else answers 404, the same
 as a file that does not exist, so guessing ids tells nothing. Public replies are served
-separately to everyone by responses/views/public_files.py.
+separately to everyone by portal/files.py.
 """
 
 from dataclasses import dataclass

@@ -62,7 +62,7 @@ def reply_document_original(request, pk):
     """The letter as the agency uploaded it, always as a download, without its authoring
     metadata (document properties, comment authors, a PDF's Info and XMP) and, for a PDF,
     without active content. The stored upload stays byte for byte; staff and the agency
-    download that one (responses/views/files.py)."""
+    download that one (officer/files.py)."""
     document = get_object_or_404(public_documents(), pk=pk)
     with _open(document.original) as handle:
         data = handle.read()

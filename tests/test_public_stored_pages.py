@@ -1,4 +1,4 @@
-"""Stored detail pages (proposals/pages.py): served to anonymous visitors as stored,
+"""Stored detail pages (portal/pages.py): served to anonymous visitors as stored,
 made theirs (CSRF token, live view count), and never served once anything on them has
 changed."""
 
