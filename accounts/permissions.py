@@ -26,7 +26,7 @@ from accounts.policies import is_admin, is_officer, is_sponsor, is_staff
 
 
 # --- Decorators ------------------------------------------------------------------------
-def _guard(test, message):
+def guard(test, message):
     """Anonymous visitors go to the login page; a logged-in user failing `test` gets 403."""
 
     def decorator(view):
@@ -45,18 +45,18 @@ def _guard(test, message):
 
 
 def staff_required(view):
-    wrapper = _guard(is_staff, _("只有提案委员会工作人员可以使用此页面。"))(view)
+    wrapper = guard(is_staff, _("只有提案委员会工作人员可以使用此页面。"))(view)
     wrapper.staff_only = True
     return wrapper
 
 
 def admin_required(view):
-    return _guard(is_admin, _("只有系统管理员可以使用此页面。"))(view)
+    return guard(is_admin, _("只有系统管理员可以使用此页面。"))(view)
 
 
 def officer_required(view):
-    return _guard(is_officer, _("只有承办单位联络员可以使用此页面。"))(view)
+    return guard(is_officer, _("只有承办单位联络员可以使用此页面。"))(view)
 
 
 def sponsor_required(view):
-    return _guard(is_sponsor, _("只有提案人可以使用此页面。"))(view)
+    return guard(is_sponsor, _("只有提案人可以使用此页面。"))(view)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
@@ -26,8 +27,12 @@ from responses.models import ReplyStatus
 PAGE_SIZE = 20
 
 
-# Decided in accounts.permissions, the one module for every role's access.
-officer_required = permissions.officer_required
+# An officer whose login is linked to no agency has no work here: a clear 403 rather than
+# empty pages (the guard is accounts.permissions', the question responses.policies').
+officer_required = permissions.guard(
+    policies.is_agency_officer,
+    gettext_lazy("您的账号尚未关联承办单位，无法使用承办单位工作台。请联系提案委员会工作人员。"),
+)
 
 
 def _own(lookup, request, object_id):

@@ -92,6 +92,11 @@ def agency_of(user) -> Agency | None:
     return membership.agency if membership is not None else None
 
 
+def is_agency_officer(user) -> bool:
+    """An officer who acts for an agency: what the agencies' portal asks of its users."""
+    return is_officer(user) and agency_id_of(user) is not None
+
+
 def agency_id_of(user) -> int | None:
     membership = membership_of(user)
     return membership.agency_id if membership is not None else None

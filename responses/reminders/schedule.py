@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role as UserRole
 from accounts.models import User
+from common import clock
 from responses import timeliness
 from responses.calendar import WorkingCalendar
 from responses.models import (
@@ -141,7 +142,7 @@ def schedule_next_reminder(assignment: Assignment, *, now=None, ctx: Context | N
 
     The services call this after every assignment, extension, reply or state change;
     a closed assignment gets None and drops out of the sweep's index."""
-    _current, next_at = plan(assignment, now or timezone.now(), ctx or Context.load())
+    _current, next_at = plan(assignment, now or clock.now(), ctx or Context.load())
     Assignment.objects.filter(pk=assignment.pk).update(next_reminder_at=next_at)
     assignment.next_reminder_at = next_at
     return next_at
@@ -153,7 +154,7 @@ def reschedule_open_assignments(*, now=None, batch_size: int = 2000) -> int:
 
     The sweep fixes a stale value by itself once it comes due, but a point added before
     it (say "14 days before") would be missed without this."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ctx = Context.load()
     changed, last_pk = 0, 0
     while True:

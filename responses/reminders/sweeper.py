@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Role as UserRole
 from accounts.models import User
+from common import clock
 from responses.deadlines import HISTORY
 from responses.models import (
     AgencyMembership,
@@ -249,7 +250,7 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False, batch_size: int
     """Send what is due at `now` (default: the current time). See the module docstring.
 
     A dry run claims nothing and writes nothing: it reports what would be sent."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ctx = Context.load()
     result = SweepResult(now=now, dry_run=dry_run)
     if dry_run:

@@ -8,8 +8,9 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
+from common import clock
 from responses import timeliness
 from responses.models import (
     OPEN_STATES,
@@ -55,7 +56,7 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
     supervisor = proposal.supervisor if proposal.is_key else None
     if ctx.settings.notify_supervisor and supervisor is not None and supervisor.is_active:
         people.setdefault(supervisor.pk, supervisor.email)
-    today = timezone.localdate()
+    today = clock.today()
     deadline, target = target_of(current, ctx) or (current.deadline, ReminderTarget.REPLY)
     try:
         with transaction.atomic():
@@ -68,7 +69,7 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
                 days_left=(deadline - today).days,
                 note=(note or "").strip(),
                 sent_by=by,
-                notified_at=timezone.now(),
+                notified_at=clock.now(),
             )
     except IntegrityError:
         raise TransitionError(_("今天已经催办过该单位，请勿重复催办。")) from None
