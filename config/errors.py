@@ -138,12 +138,44 @@ def server_error(request):
         return service_unavailable(request, error, message)
     if _wants_json(request):
         return _json(_("服务器内部错误。"), 500)
-    return defaults.server_error(request)
+    return defaults.server_error(request)  # templates/500.html
+
+
+def _error_page(request, status: int, heading, explanation, reason: str = ""):
+    """A 400, 403 or 404 in the site's frame, in the reader's language, with a way back."""
+    context = {"heading": heading, "explanation": explanation, "reason": reason}
+    return HttpResponse(
+        render_to_string("errors/page.html", context, request=request), status=status
+    )
 
 
 def page_not_found(request, exception):
     """handler404: a URL under /api/ that matches nothing answers JSON like the API's
-    own 404s (DRF), not an HTML page."""
+    own 404s (DRF); a page says so in the site's frame."""
     if _wants_json(request):
         return _json(_("未找到。"), 404)
-    return defaults.page_not_found(request, exception)
+    return _error_page(
+        request,
+        404,
+        _("页面不存在"),
+        _("您要找的页面不存在，可能已被移动或删除，也可能是链接有误。"),
+    )
+
+
+def permission_denied(request, exception):
+    """handler403: the reason the check gave (already in the reader's language) on a
+    page in the site's frame; JSON under /api/."""
+    reason = str(exception) if exception is not None and str(exception) else ""
+    if _wants_json(request):
+        return _json(reason or _("没有权限。"), 403)
+    return _error_page(
+        request, 403, _("没有权限"), _("您的账号不能使用此页面或执行此操作。"), reason
+    )
+
+
+def bad_request(request, exception):
+    """handler400: a malformed request (a host name the site does not serve, a broken
+    form); nothing of the error's details is shown."""
+    if _wants_json(request):
+        return _json(_("请求无效。"), 400)
+    return _error_page(request, 400, _("请求无效"), _("无法处理这个请求，请检查地址后重试。"))

@@ -29,5 +29,7 @@ admin.site.index_title = _("数据管理（后备）")
 
 # JSON under /api/, and a 503 page when the database or media storage is away
 # (config/errors.py).
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"
