@@ -22,7 +22,7 @@ from officer import selectors
 from officer.filters import OfficerAssignmentFilter
 from officer.forms import ExtensionForm, OpinionForm, ReassignmentForm, ReplyForm
 from responses import deadlines, policies, services, timeliness
-from responses.models import ReplyStatus
+from responses.models import ReplyStatus, Role
 
 PAGE_SIZE = 20
 
@@ -236,7 +236,7 @@ def file_opinion(request, assignment_id):
     assignment = _own(selectors.own_assignment, request, assignment_id)
     bound = request.method == "POST"
     form = OpinionForm(request.POST if bound else None, request.FILES if bound else None)
-    lead = next((a.agency for a in selectors.co_handlers(assignment) if a.role == "lead"), None)
+    lead = next((a.agency for a in selectors.co_handlers(assignment) if a.role == Role.LEAD), None)
     return _form_action(
         request,
         assignment,
