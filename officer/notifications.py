@@ -50,13 +50,12 @@ def target_url(notification: Notification, user) -> str:
 @login_required
 def notification_list(request):
     """通知: the user's notifications, newest first, unread ones marked."""
-    notifications = Notification.objects.for_user(request.user).select_related(
-        "assignment__proposal", "assignment__agency"
-    )
+    notifications = reminders.displayable(Notification.objects.for_user(request.user))
     show = request.GET.get("show")
     if show == "unread":
         notifications = notifications.unread()
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = reminders.with_text(page.object_list)
     return render(request, "reminders/notification_list.html", {"page": page, "show": show})
 
 

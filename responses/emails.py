@@ -39,13 +39,14 @@ def build(name: str, context: dict, to: list[str]) -> EmailMultiAlternatives:
 
 
 def _items(notifications) -> list[dict]:
+    """Notifications whose words (`.text`) were composed in the mail's language."""
     return [
         {
             "notification": n,
-            "title": n.title,
-            "lines": n.body.splitlines(),
+            "title": n.text.title,
+            "lines": list(n.text.lines),
             "url": absolute(reverse("notifications:open", args=[n.pk])),
-            "overdue": n.reminder is not None and n.reminder.days_left < 0,
+            "overdue": n.reminder.days_left < 0,
         }
         for n in notifications
     ]

@@ -118,9 +118,16 @@ class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "user", "kind", "title", "read_at", "delivery")
     list_filter = ("kind", "created_at")
-    search_fields = ("title", "user__username", "user__display_name")
-    list_select_related = ("user", "delivery__recipient")
+    search_fields = ("=assignment__proposal__number", "user__username", "user__display_name")
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user", "delivery__recipient")
+        return reminders.displayable(queryset)
+
+    @admin.display(description=_("标题"))
+    def title(self, notification):
+        return reminders.notification_text(notification).title
 
 
 @admin.register(Delivery)

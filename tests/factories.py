@@ -16,7 +16,16 @@ from proposals.models import (
     Sponsorship,
     Status,
 )
-from responses.models import Agency, AgencyMembership, Assignment, Reply, ReplyStatus
+from responses.models import (
+    Agency,
+    AgencyMembership,
+    Assignment,
+    Notification,
+    Reminder,
+    ReminderKind,
+    Reply,
+    ReplyStatus,
+)
 from responses.models import Role as AssignmentRole
 
 
@@ -140,3 +149,25 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     replied_at = factory.LazyFunction(timezone.now)
     signer = "张局长"
     status = ReplyStatus.CONFIRMED
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reminder
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    kind = ReminderKind.BEFORE
+    days_left = 7
+    deadline = factory.LazyAttribute(lambda o: o.assignment.deadline)
+    due_on = factory.LazyAttribute(lambda o: o.deadline - dt.timedelta(days=o.days_left))
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A reminder's notification; its words are composed from the reminder when shown."""
+
+    class Meta:
+        model = Notification
+
+    reminder = factory.SubFactory(ReminderFactory)
+    assignment = factory.LazyAttribute(lambda o: o.reminder.assignment)
+    kind = factory.LazyAttribute(lambda o: o.reminder.kind)

@@ -128,7 +128,6 @@ def _reminder_rows(n, assignment, officer):
         reminder=reminder,
         assignment=assignment,
         kind="before",
-        title="办理期限提醒",
         delivery=delivery,
     )
 

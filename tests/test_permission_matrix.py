@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from responses.models import AssignmentState, ExtensionRequest, ReassignmentRequest
 from responses.models import Role as AssignmentRole
-from responses.models.reminders import Notification
+from responses.models.reminders import Notification, Reminder
 from staff.importing.batches import preview_file
 from tests.factories import AgencyFactory, SponsorFactory, SponsorUserFactory
 from tests.officer_data import (
@@ -226,7 +226,16 @@ def world(alice, bob, session, sponsor, agency, users):
     )
     draft_reply = make_draft_reply(open_assignment)
     notification = Notification.objects.create(
-        user=bob, assignment=assignment, kind="due", title="办理期限将至"
+        user=bob,
+        assignment=assignment,
+        kind="due",
+        reminder=Reminder.objects.create(
+            assignment=assignment,
+            kind="due",
+            due_on=assignment.deadline,
+            deadline=assignment.deadline,
+            days_left=0,
+        ),
     )
     batch = preview_file("届次,编号\n".encode(), "empty.csv", by=alice)
     return {

@@ -22,7 +22,7 @@ from responses.models import (
     ReminderKind,
     ReminderSettings,
 )
-from tests.factories import AgencyFactory, AssignmentFactory, ProposalFactory
+from tests.factories import AgencyFactory, AssignmentFactory, NotificationFactory, ProposalFactory
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 SEPT_10 = dt.datetime(2025, 9, 10, 8, 30, tzinfo=BEIJING)
@@ -114,7 +114,11 @@ def test_what_arrives_after_todays_digest_waits_for_tomorrows(due, bob, sweep, m
     with time_machine.travel(SEPT_10, tick=False):
         sweep()
     with time_machine.travel(SEPT_10 + dt.timedelta(hours=2), tick=False):
-        Notification.objects.create(user=bob, kind=ReminderKind.BEFORE, title="另一项提醒")
+        NotificationFactory(
+            user=bob,
+            reminder__assignment__proposal__number=280,
+            reminder__assignment__proposal__status=Status.ASSIGNED,
+        )
         sweep()
     assert len(mailoutbox) == 1
 
@@ -122,7 +126,7 @@ def test_what_arrives_after_todays_digest_waits_for_tomorrows(due, bob, sweep, m
         sweep()
 
     assert len(mailoutbox) == 2
-    assert "另一项提醒" in mailoutbox[1].body
+    assert "第280号提案答复期限还有7天" in mailoutbox[1].body
     assert Delivery.objects.filter(recipient=bob).count() == 2
 
 

@@ -219,7 +219,7 @@ def test_joint_agencies_are_reminded_of_their_opinion_deadline(
         ReminderTarget.OPINION
     }
     note = Notification.objects.get(user=charlie, reminder__due_on=D(2025, 9, 30))
-    assert note.title.endswith("会办意见期限还有9天（2025-10-09）")
+    assert reminders.notification_text(note).title.endswith("会办意见期限还有9天（2025-10-09）")
 
 
 def test_finished_work_drops_out_of_the_sweep(before_holiday, bob, sweep):

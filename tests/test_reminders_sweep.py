@@ -134,14 +134,15 @@ def test_a_batch_that_fails_while_writing_goes_on_row_by_row_without_the_bad_one
     agency, bob, sweep, monkeypatch
 ):
     good, bad = due_on_oct_10(agency), due_on_oct_10(agency)
-    real_texts = reminders.notification_texts
+    real_notification = reminder_sweep.Notification
 
-    def texts(reminder, assignment, today):
-        if assignment.pk == bad.pk:
-            raise RuntimeError("cannot render")
-        return real_texts(reminder, assignment, today)
+    def notification(**fields):
+        if fields["assignment"].pk == bad.pk:
+            raise RuntimeError("cannot write")
+        return real_notification(**fields)
 
-    monkeypatch.setattr(reminder_sweep, "notification_texts", texts)
+    notification.objects = real_notification.objects
+    monkeypatch.setattr(reminder_sweep, "Notification", notification)
     result = sweep()
 
     assert [pk for pk, _error in result.failures] == [bad.pk]

@@ -12,20 +12,27 @@ from proposals.models import Status
 from responses import reminders
 from responses.models import AssignmentState, Notification, Reminder, ReminderKind
 from responses.models import Role as AssignmentRole
-from tests.factories import AgencyFactory, AssignmentFactory, ProposalFactory
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    NotificationFactory,
+    ProposalFactory,
+    ReminderFactory,
+)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TODAY = dt.date(2025, 10, 15)  # a Wednesday; the week ends Sunday 10-19
 NOON = dt.datetime(2025, 10, 15, 12, 0, tzinfo=BEIJING)
 
 
-def notify(user, title="提醒", assignment=None, read=False):
-    return Notification.objects.create(
+def notify(user, number=1, assignment=None, read=False, days_left=7):
+    """A notification of a reminder about proposal No. `number` (or about `assignment`)."""
+    assignment = assignment or AssignmentFactory(
+        proposal=ProposalFactory(status=Status.ASSIGNED, number=number)
+    )
+    return NotificationFactory(
         user=user,
-        assignment=assignment,
-        kind=ReminderKind.BEFORE,
-        title=title,
-        body="承办单位：苏州市工业和信息化局（主办）",
+        reminder=ReminderFactory(assignment=assignment, days_left=days_left),
         read_at=NOON if read else None,
     )
 
@@ -49,15 +56,15 @@ def work(agency, deadline, state=AssignmentState.ACCEPTED, completed_on=None, **
 
 
 def test_an_officer_sees_only_their_own_notifications_newest_first(client, bob, charlie):
-    notify(bob, "第1号提案答复期限还有7天")
-    notify(bob, "第2号提案答复今天到期")
-    notify(charlie, "别人的通知")
+    notify(bob, 1, days_left=7)
+    notify(bob, 2, days_left=0)
+    notify(charlie, 3)
     client.force_login(bob)
 
     page = client.get(reverse("notifications:list")).content.decode()
 
     assert page.index("第2号提案答复今天到期") < page.index("第1号提案答复期限还有7天")
-    assert "别人的通知" not in page
+    assert "第3号" not in page
 
 
 def test_the_header_counts_unread_notifications(client, bob):
@@ -128,11 +135,12 @@ def test_the_notification_list_costs_the_same_queries_for_3_or_30(
     client.force_login(bob)
     for _ in range(3):
         notify(bob)
-    with django_assert_num_queries(5):  # session, user, count, page, header count
+    # session, user, count, page, deadline histories, header count
+    with django_assert_num_queries(6):
         client.get(reverse("notifications:list"))
     for _ in range(27):
         notify(bob)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("notifications:list"))
 
 

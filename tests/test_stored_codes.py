@@ -119,3 +119,27 @@ def test_an_approved_reassignment_stores_no_words_of_ours(alice, bob, session, s
 
     event = Event.objects.get(assignment_id=assignment.pk, action=Action.DECIDE_REASSIGNMENT)
     assert (event.note, event.to_state) == ("", "withdrawn")
+
+
+def test_a_notification_stores_codes_and_reads_in_its_readers_language(
+    client, bob, agency, english
+):
+    from tests.factories import AssignmentFactory, NotificationFactory, ProposalFactory
+
+    assignment = AssignmentFactory(
+        proposal=ProposalFactory(number=118, title="关于加快数字经济发展的建议"),
+        agency=agency,
+    )
+    note = NotificationFactory(user=bob, reminder__assignment=assignment, reminder__days_left=7)
+    stored = type(note).objects.values().get(pk=note.pk)
+    assert not any(isinstance(v, str) and not v.isascii() for v in stored.values())
+    client.force_login(bob)
+
+    chinese = client.get(reverse("notifications:list")).content.decode()
+    english_page = client.get(
+        reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "第118号提案答复期限还有7天" in chinese
+    assert "Proposal No. 118: Reply due in 7 days" in english_page
+    assert "期限还有" not in english_page

@@ -187,8 +187,9 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """An in-app message for one user; e-mailed in that day's digest when they have an
-    address. Its text is fixed when it is made, like a letter."""
+    """An in-app message for one user about one reminder; e-mailed in that day's digest
+    when they have an address. It stores no words: its title and lines are composed from
+    the reminder when shown, in the reader's language (responses.reminders.texts)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -200,8 +201,6 @@ class Notification(models.Model):
         Reminder,
         verbose_name=_("提醒"),
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="notifications",
     )
     assignment = models.ForeignKey(
@@ -213,8 +212,6 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("类型"), max_length=16, choices=ReminderKind.choices)
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     email_wanted = models.BooleanField(_("需要邮件"), default=True)
@@ -235,9 +232,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "reminder"],
-                condition=Q(reminder__isnull=False),
-                name="one_notification_per_user_and_reminder",
+                fields=["user", "reminder"], name="one_notification_per_user_and_reminder"
             ),
         ]
         indexes = [
@@ -253,7 +248,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return f"{self.get_kind_display()} → {self.user_id}"
 
     @property
     def is_read(self) -> bool:

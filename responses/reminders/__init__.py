@@ -37,7 +37,14 @@ from responses.reminders.schedule import (
     target_of,
 )
 from responses.reminders.sweeper import SweepResult, sweep
-from responses.reminders.texts import notification_texts, proposal_label
+from responses.reminders.texts import (
+    Text,
+    displayable,
+    notification_text,
+    proposal_label,
+    reminder_text,
+    with_text,
+)
 from responses.reminders.urge import send_urgent_reminder
 
 __all__ = [
@@ -45,7 +52,11 @@ __all__ = [
     "SweepResult",
     "backoff_seconds",
     "mark_read",
-    "notification_texts",
+    "Text",
+    "displayable",
+    "notification_text",
+    "reminder_text",
+    "with_text",
     "overview",
     "plan",
     "points",

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from responses.models import (
     Delivery,
@@ -24,6 +25,7 @@ from responses.models import (
 )
 from responses.reminders.common import MAX_BACKOFF_SECONDS, STALE_SEND, log
 from responses.reminders.schedule import Context
+from responses.reminders.texts import displayable, with_text
 
 
 def queue_digests(now: datetime, ctx: Context | None = None) -> list[int]:
@@ -106,11 +108,12 @@ def send_delivery(delivery_id: int) -> SendOutcome:
         Notification.objects.filter(
             user_id=recipient.pk, delivery__isnull=True, email_wanted=True, created_at__lte=now
         ).update(delivery=delivery)
-    items = list(
-        delivery.notifications.select_related(
-            "assignment__proposal", "assignment__agency", "reminder"
-        ).order_by("reminder__deadline", "created_at", "pk")
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # the words of the mail
+        items = with_text(
+            displayable(delivery.notifications.all()).order_by(
+                "reminder__deadline", "created_at", "pk"
+            )
+        )
     if not items or not recipient.email or not recipient.is_active:
         Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.EMPTY)
         return SendOutcome(DeliveryStatus.EMPTY)

@@ -9,14 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Role as UserRole
 from accounts.models import User
 from common import clock
-from responses.deadlines import HISTORY
 from responses.models import (
     AgencyMembership,
     Assignment,
@@ -27,7 +25,6 @@ from responses.models import (
 from responses.reminders.common import BATCH_SIZE, CLAIM_LEASE, log
 from responses.reminders.delivery import queue_digests
 from responses.reminders.schedule import Context, Point, _reschedule, plan, target_of
-from responses.reminders.texts import notification_texts
 
 
 @dataclass
@@ -92,7 +89,6 @@ def _load(ids) -> list[Assignment]:
     return list(
         Assignment.objects.filter(pk__in=ids)
         .select_related("proposal", "agency")
-        .prefetch_related(HISTORY)  # the deadline's explanation in the notification
         .defer("proposal__body")  # long, and not needed to remind
         .order_by("pk")
     )
@@ -190,26 +186,22 @@ def _apply(assignments: list[Assignment], now: datetime, ctx: Context, result: S
             if (r.assignment_id, r.kind, r.due_on) in audience
         ]
         notes = []
-        with translation.override(settings.LANGUAGE_CODE):
-            for reminder in fresh:
-                assignment, point, people, escalated = audience[
-                    (reminder.assignment_id, reminder.kind, reminder.due_on)
-                ]
-                title, body = notification_texts(reminder, assignment, today)
-                notes += [
-                    Notification(
-                        user_id=pk,
-                        reminder=reminder,
-                        assignment=assignment,
-                        kind=reminder.kind,
-                        title=title,
-                        body=body,
-                        created_at=now,
-                        email_wanted=bool(email),
-                    )
-                    for pk, email in people
-                ]
-                result.sent.append(Sent(assignment, point, [pk for pk, _e in people], escalated))
+        for reminder in fresh:
+            assignment, point, people, escalated = audience[
+                (reminder.assignment_id, reminder.kind, reminder.due_on)
+            ]
+            notes += [
+                Notification(
+                    user_id=pk,
+                    reminder=reminder,
+                    assignment=assignment,
+                    kind=reminder.kind,
+                    created_at=now,
+                    email_wanted=bool(email),
+                )
+                for pk, email in people
+            ]
+            result.sent.append(Sent(assignment, point, [pk for pk, _e in people], escalated))
         Notification.objects.bulk_create(notes, ignore_conflicts=True)
         Reminder.objects.filter(pk__in=[r.pk for r in fresh]).update(notified_at=now)
         result.notifications += len(notes)

@@ -1,21 +1,38 @@
-"""The words of a reminder, composed in the recipient's language when it is made.
+"""The words of a reminder, composed when they are shown, in the reader's language.
+
+A notification stores codes only (its reminder: kind, target, deadline, days left, the
+催办 note); its title and lines are made here each time a page or an e-mail shows it.
 
 The whole design: responses/reminders/__init__.py."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
 
 from proposals.models import ProposalKind
 from responses import deadlines
 from responses.models import (
     Assignment,
+    Notification,
     Reminder,
     ReminderKind,
     ReminderTarget,
     Role,
 )
 from responses.reminders.common import _, label
+
+
+@dataclass(frozen=True)
+class Text:
+    title: str
+    lines: tuple[str, ...]
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.lines)
 
 
 def proposal_label(proposal) -> str:
@@ -25,11 +42,12 @@ def proposal_label(proposal) -> str:
     }
 
 
-def notification_texts(reminder: Reminder, assignment: Assignment, today: date) -> tuple[str, str]:
-    """Title and body of a reminder's notification, in the site's language (zh-hans)."""
+def reminder_text(reminder: Reminder, assignment: Assignment) -> Text:
+    """Title and lines of a reminder, in the active language. The days are those of the
+    day the reminder was made (`days_left`), so an old notification reads as it did."""
     proposal = assignment.proposal
     what = _("会办意见") if reminder.target == ReminderTarget.OPINION else _("答复")
-    days = (reminder.deadline - today).days
+    days = reminder.days_left
     values = {
         "proposal": proposal_label(proposal),
         "what": what,
@@ -51,8 +69,32 @@ def notification_texts(reminder: Reminder, assignment: Assignment, today: date) 
         % {"agency": values["agency"], "role": label(Role, assignment.role)},
         _("%(what)s期限：%(deadline)s") % values,
     ]
-    if reminder.target == ReminderTarget.REPLY and deadlines.explain(assignment):
-        lines.append(_("期限说明：%(text)s") % {"text": deadlines.explain(assignment)})
+    if reminder.target == ReminderTarget.REPLY:
+        explanation = deadlines.explain(assignment)
+        if explanation:
+            lines.append(_("期限说明：%(text)s") % {"text": explanation})
     if reminder.note:
         lines.append(_("催办说明：%(note)s") % {"note": reminder.note})
-    return title[:200], "\n".join(lines)
+    return Text(title, tuple(lines))
+
+
+def notification_text(notification: Notification) -> Text:
+    return reminder_text(notification.reminder, notification.assignment)
+
+
+def with_text(notifications: Iterable[Notification]) -> list[Notification]:
+    """The notifications, each with `.text` composed in the active language."""
+    notifications = list(notifications)
+    for notification in notifications:
+        notification.text = notification_text(notification)
+    return notifications
+
+
+def displayable(notifications: QuerySet) -> QuerySet:
+    """The notifications with what composing their texts reads, in a fixed number of
+    queries whatever their number."""
+    return notifications.select_related(
+        "reminder", "assignment__proposal", "assignment__agency"
+    ).prefetch_related(
+        Prefetch("assignment__deadline_changes", queryset=deadlines.HISTORY.queryset)
+    )

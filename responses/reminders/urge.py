@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
 
 from common import clock
 from responses import timeliness
@@ -25,7 +23,6 @@ from responses.models import (
 from responses.reminders.common import _
 from responses.reminders.schedule import Context, target_of
 from responses.reminders.sweeper import _officers
-from responses.reminders.texts import notification_texts
 
 
 @transaction.atomic
@@ -73,8 +70,6 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
             )
     except IntegrityError:
         raise TransitionError(_("今天已经催办过该单位，请勿重复催办。")) from None
-    with translation.override(settings.LANGUAGE_CODE):
-        title, body = notification_texts(reminder, current, today)
     queued = []
     for pk, email in sorted(people.items()):
         delivery = None
@@ -88,8 +83,6 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
             reminder=reminder,
             assignment=current,
             kind=ReminderKind.URGENT,
-            title=title,
-            body=body,
             email_wanted=False,
             delivery=delivery,
         )
