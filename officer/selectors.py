@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from proposals.models import Event, Status
-from responses import policies
+from responses import handling, policies
 from responses.models import (
     OPEN_STATES,
     OPINION_ROLES,
@@ -119,6 +119,11 @@ class AssignmentDetail:
     draft_reply: Reply | None
     pending_extension: bool
 
+    @property
+    def shows_opinions(self) -> bool:
+        """The opinions panel: for a lead and its joint/assisting agencies, or any opinion."""
+        return bool(self.opinions) or self.assignment.role in {Role.LEAD, *OPINION_ROLES}
+
 
 def own_assignment(agency, assignment_id: int) -> Assignment:
     """One of the agency's assignments with its proposal, or Assignment.DoesNotExist."""
@@ -160,14 +165,7 @@ def assignment_detail(agency, assignment_id: int) -> AssignmentDetail:
     )
     extensions = list(assignment.extensionrequest_set.select_related("requested_by", "decided_by"))
     co = co_handlers(assignment)
-    missing = []
-    if assignment.role == Role.LEAD and not assignment.opinions_waived:
-        missing = [
-            a
-            for a in co
-            if a.role in OPINION_ROLES
-            and a.state in {AssignmentState.PENDING, AssignmentState.ACCEPTED}
-        ]
+    missing = handling.missing_opinions(assignment)
     return AssignmentDetail(
         assignment=assignment,
         co_handlers=co,

@@ -4,8 +4,9 @@ responses.policies those about agencies, assignments and replies)."""
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from accounts.policies import is_sponsor
-from proposals.models import Proposal, Sponsor, SponsorAccount, Sponsorship
+from accounts.policies import is_sponsor, is_staff
+from proposals import transitions
+from proposals.models import Action, Proposal, Sponsor, SponsorAccount, Sponsorship
 
 # user.sponsor_account, cached on the user object (None when there is none).
 _ACCOUNT = SponsorAccount._meta.get_field("user").remote_field
@@ -46,3 +47,15 @@ def own_proposals(user) -> QuerySet:
         return Proposal.objects.none()
     mine = Sponsorship.objects.filter(proposal=OuterRef("pk"), sponsor_id=sponsor_id)
     return Proposal.objects.filter(Exists(mine))
+
+
+def staff_actions(user, proposal: Proposal) -> frozenset[str]:
+    """The proposal steps a staff user may take now (Action codes, plus
+    transitions.ADD_ASSIGNMENT), read from the table the services check."""
+    if not is_staff(user):
+        return frozenset()
+    steps = set(transitions.steps_from(proposal.status))
+    if proposal.is_published:
+        steps.discard(Action.PUBLISH)
+        steps.add(Action.UNPUBLISH)
+    return frozenset(str(step) for step in steps)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policies import may_act_as_staff
 from common import clock
+from proposals import transitions
 from proposals.models import (
     Action,
     Category,
@@ -49,20 +50,6 @@ __all__ = [
     "update_proposal",
 ]
 
-# Where a proposal may be made public: it has passed review and was not turned away.
-PUBLISHABLE = frozenset(
-    {
-        Status.REGISTERED,
-        Status.MERGED,
-        Status.ASSIGNED,
-        Status.REPLIED,
-        Status.EVALUATED,
-        Status.REHANDLING,
-        Status.CLOSED,
-    }
-)
-EDITABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.REGISTERED})
-
 
 def next_free_number(session: Session) -> int:
     """The number staff are offered for a new proposal: one past the highest in use."""
@@ -81,11 +68,12 @@ def _refuse(proposal: Proposal, action_label: str):
     )
 
 
-def transition(proposal, *, allowed, to, action, by, note="", data=None, **fields) -> Proposal:
-    """Lock the row, check its status, then move it and record the event (with `data`).
-    Atomic by caller. The transitions of this module and of responses.closing use it."""
+def transition(proposal, *, to, action, by, note="", data=None, **fields) -> Proposal:
+    """Lock the row, check its status against the table (proposals.transitions), then move
+    it and record the event (with `data`). Atomic by caller. The transitions of this
+    module and of responses.closing use it."""
     current = lock(proposal)
-    if current.status not in allowed:
+    if not transitions.allows(action, current.status):
         _refuse(current, str(Action(action).label))
     move_proposal(current, to, action=action, by=by, note=note, fields=fields, **(data or {}))
     for name in ("status", "updated_at", *fields):
@@ -188,7 +176,7 @@ def update_proposal(
             _("不能修改这些字段：%(fields)s"), params={"fields": ", ".join(sorted(unknown))}
         )
     current = lock(proposal)
-    if current.status not in EDITABLE:
+    if not transitions.allows(Action.UPDATE, current.status):
         _refuse(current, str(Action.UPDATE.label))
     if "title" in fields:
         fields["title"] = _filled(fields["title"], _("标题"))
@@ -215,7 +203,6 @@ def submit_proposal(proposal: Proposal, *, by) -> Proposal:
     may_act_as_staff(by).enforce()
     return transition(
         proposal,
-        allowed={Status.DRAFT},
         to=Status.SUBMITTED,
         action=Action.SUBMIT,
         by=by,
@@ -229,7 +216,6 @@ def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     may_act_as_staff(by).enforce()
     return transition(
         proposal,
-        allowed={Status.SUBMITTED},
         to=Status.REGISTERED,
         action=Action.REGISTER,
         by=by,
@@ -246,7 +232,6 @@ def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
     reason = _filled(reason, _("不予立案理由"))
     return transition(
         proposal,
-        allowed={Status.SUBMITTED},
         to=Status.REJECTED,
         action=Action.REJECT,
         by=by,
@@ -262,7 +247,6 @@ def convert_proposal(proposal: Proposal, *, note: str = "", by) -> Proposal:
     may_act_as_staff(by).enforce()
     return transition(
         proposal,
-        allowed={Status.SUBMITTED},
         to=Status.CONVERTED,
         action=Action.CONVERT,
         by=by,
@@ -277,7 +261,7 @@ def set_key_proposal(proposal: Proposal, *, is_key: bool, supervisor=None, by) -
     """重点提案: a key proposal may name its supervising leader (督办领导)."""
     may_act_as_staff(by).enforce()
     current = lock(proposal)
-    if current.status in {Status.REJECTED, Status.CONVERTED, Status.MERGED}:
+    if not transitions.allows(Action.SET_KEY, current.status):
         _refuse(current, str(Action.SET_KEY.label))
     proposal.is_key = is_key
     proposal.supervisor = supervisor if is_key else None
@@ -299,7 +283,7 @@ def publish_proposal(proposal: Proposal, *, by) -> Proposal:
     current = lock(proposal)
     if current.is_published:
         raise TransitionError(_("该提案已经公开。"))
-    if current.status not in PUBLISHABLE:
+    if not transitions.allows(Action.PUBLISH, current.status):
         _refuse(current, str(Action.PUBLISH.label))
     proposal.is_published = True
     proposal.published_at = clock.now()

@@ -37,7 +37,6 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
     note = (note or "").strip()  # the target is data (merged_into), said when shown
     transition(
         proposal,
-        allowed={Status.SUBMITTED, Status.REGISTERED},
         to=Status.MERGED,
         action=Action.MERGE,
         by=by,
@@ -67,7 +66,6 @@ def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     now = clock.now()
     transition(
         proposal,
-        allowed={Status.REPLIED, Status.EVALUATED},
         to=Status.CLOSED,
         action=Action.CLOSE,
         by=by,

@@ -52,7 +52,7 @@ CONFIRM_REPLY = Action.CONFIRM_REPLY.value
 RECORD_FEEDBACK = Action.RECORD_FEEDBACK.value
 
 
-def _in_state(assignment, allowed, action: str) -> Decision:
+def in_state(assignment, allowed, action: str) -> Decision:
     if assignment.state in allowed:
         return ALLOWED
     return refused(
@@ -117,7 +117,7 @@ def may_act_for_agency(user, agency_id) -> Decision:
 # --- An assignment ----------------------------------------------------------------------
 def may_accept(user, assignment) -> Decision:
     """签收: the agency's officer (or staff), while the assignment waits for it."""
-    return may_act_for_agency(user, assignment.agency_id) and _in_state(
+    return may_act_for_agency(user, assignment.agency_id) and in_state(
         assignment, {AssignmentState.PENDING}, Action.ACCEPT
     )
 
@@ -135,12 +135,12 @@ def may_request_reassignment(user, assignment, *, today=None) -> Decision:
                 params={"date": last_day},
             )
         )
-    return _in_state(assignment, EARLY, Action.REQUEST_REASSIGNMENT)
+    return in_state(assignment, EARLY, Action.REQUEST_REASSIGNMENT)
 
 
 def may_request_extension(user, assignment, *, pending_extension: bool | None = None) -> Decision:
     """延期申请: while not yet handled, one request at a time."""
-    allowed = may_act_for_agency(user, assignment.agency_id) and _in_state(
+    allowed = may_act_for_agency(user, assignment.agency_id) and in_state(
         assignment, EARLY, Action.REQUEST_EXTENSION
     )
     if not allowed:
@@ -159,7 +159,7 @@ def may_file_opinion(user, assignment) -> Decision:
     allowed = may_act_for_agency(user, assignment.agency_id)
     if allowed and assignment.role not in OPINION_ROLES:
         return refused(TransitionError(_("只有会办或协办单位提交会办意见；主办单位请直接答复。")))
-    return allowed and _in_state(assignment, EARLY, Action.FILE_OPINION)
+    return allowed and in_state(assignment, EARLY, Action.FILE_OPINION)
 
 
 def may_file_reply(user, assignment, *, missing_opinions=None) -> Decision:
@@ -172,7 +172,7 @@ def may_file_reply(user, assignment, *, missing_opinions=None) -> Decision:
         return refused(TransitionError(_("会办、协办单位不直接答复提案人，请提交会办意见。")))
     if assignment.state == AssignmentState.PENDING:
         return refused(TransitionError(_("请先签收该交办，再填报答复。")))
-    allowed = _in_state(assignment, REPLYING, Action.FILE_REPLY)
+    allowed = in_state(assignment, REPLYING, Action.FILE_REPLY)
     if not allowed:
         return allowed
     if missing_opinions is None:
@@ -233,7 +233,7 @@ def may_confirm_reply(user, reply) -> Decision:
                 params={"names": "、".join(d.original_name for d in not_ready)},
             )
         )
-    return _in_state(reply.assignment, REPLYING, Action.CONFIRM_REPLY)
+    return in_state(reply.assignment, REPLYING, Action.CONFIRM_REPLY)
 
 
 def reply_actions_for(user, reply) -> frozenset[str]:

@@ -4,7 +4,7 @@ whole file, the history in readable Chinese, and what the work queues hold.
 Writes go through proposals.services / responses.services only.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -31,7 +31,6 @@ from responses.models import (
     ExtensionRequest,
     ReassignmentRequest,
     Reply,
-    ReplyStatus,
     RequestStatus,
     Role,
     Satisfaction,
@@ -161,65 +160,6 @@ def _feedback_queryset():
     from responses.models import Feedback
 
     return Feedback.objects.select_related("sponsor", "recorded_by")
-
-
-@dataclass
-class AvailableActions:
-    """Which buttons a proposal's page offers; the services still check every rule."""
-
-    names: set[str] = field(default_factory=set)
-
-    def __contains__(self, name):
-        return name in self.names
-
-
-def available_actions(proposal: Proposal) -> AvailableActions:
-    status = proposal.status
-    names = set()
-    if status == Status.DRAFT:
-        names |= {"submit", "edit"}
-    if status == Status.SUBMITTED:
-        names |= {"register", "reject", "convert", "merge", "edit"}
-    if status == Status.REGISTERED:
-        names |= {"assign", "merge", "edit"}
-    if status in {Status.ASSIGNED, Status.REHANDLING, Status.REPLIED}:
-        names.add("add_assignment")
-    if status in {Status.REPLIED, Status.EVALUATED}:
-        names.add("close")
-    if status not in {Status.REJECTED, Status.CONVERTED, Status.MERGED}:
-        names.add("set_key")
-    from proposals.services import PUBLISHABLE
-
-    if proposal.is_published:
-        names.add("unpublish")
-    elif status in PUBLISHABLE:
-        names.add("publish")
-    return AvailableActions(names)
-
-
-def assignment_actions(assignment: Assignment) -> set[str]:
-    names = set()
-    if assignment.state in OPEN_STATES:
-        names.add("change_deadline")
-    if timeliness.owes(assignment):
-        names.add("remind")
-    if assignment.role == Role.LEAD and not assignment.opinions_waived and assignment.is_open:
-        names.add("waive")
-    return names
-
-
-def reply_actions(reply: Reply) -> set[str]:
-    names = set()
-    if reply.status == ReplyStatus.CONFIRMED:
-        names.add("feedback")
-        feedback = list(reply.feedback.all())
-        if not feedback:
-            names.add("reopen")
-        if any(f.satisfaction == Satisfaction.DISSATISFIED for f in feedback) and (
-            reply.assignment.state == AssignmentState.REPLIED
-        ):
-            names.add("send_back")
-    return names
 
 
 # --- History ---------------------------------------------------------------------------

@@ -9,9 +9,8 @@ from functools import partial
 from django.db import IntegrityError, transaction
 
 from common import clock
-from responses import timeliness
+from responses import oversight
 from responses.models import (
-    OPEN_STATES,
     Assignment,
     Delivery,
     DeliveryKind,
@@ -37,10 +36,7 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
 
     may_act_as_staff(by).enforce()
     current = lock(assignment)
-    if current.state in OPEN_STATES and not timeliness.owes(current):
-        raise TransitionError(_("已免于等待该单位的会办意见，无需催办。"))
-    if not timeliness.owes(current):
-        raise TransitionError(_("该交办已办理完毕，无需催办。"))
+    oversight.may_remind(by, current).enforce()
     ctx = Context.load()
     officers = _officers([current.agency_id]).get(current.agency_id, [])
     proposal = current.proposal

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policies import may_act_as_staff
 from common import clock
+from proposals import transitions
 from proposals.models import Action, Proposal, Status
 from proposals.workflow import (
     TransitionError,
@@ -18,7 +19,7 @@ from proposals.workflow import (
     required_text,
     state_label,
 )
-from responses import deadlines, handling, policies
+from responses import deadlines, handling, oversight, policies
 from responses.models import (
     OPINION_ROLES,
     Agency,
@@ -27,7 +28,7 @@ from responses.models import (
     CommitteeRules,
     Role,
 )
-from responses.services.base import HANDLING, after_deadline_change, refuse_state, set_state
+from responses.services.base import after_deadline_change, set_state
 
 
 def _validate_roles(roles: list[str]) -> None:
@@ -105,7 +106,7 @@ def assign_proposal(
     """
     may_act_as_staff(by).enforce()
     current = lock(proposal)
-    if current.status != Status.REGISTERED:
+    if not transitions.allows(Action.ASSIGN, current.status):
         raise TransitionError(
             _("提案第%(number)s号当前状态为“%(state)s”，只有已立案的提案可以交办。"),
             params={"number": current.number, "state": state_label(Status, current.status)},
@@ -173,7 +174,7 @@ def add_assignment(
     """Add one agency to a proposal already being handled (e.g. after a reassignment)."""
     may_act_as_staff(by).enforce()
     current = lock(proposal)
-    if current.status not in HANDLING | {Status.REPLIED}:
+    if not transitions.allows(transitions.ADD_ASSIGNMENT, current.status):
         raise TransitionError(
             _("提案第%(number)s号当前状态为“%(state)s”，不能追加承办单位。"),
             params={"number": current.number, "state": state_label(Status, current.status)},
@@ -211,15 +212,9 @@ def add_assignment(
 @transaction.atomic
 def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) -> Assignment:
     """Staff move a running deadline by hand (with a reason), within the extension limit."""
-    may_act_as_staff(by).enforce()
+    oversight.may_change_deadline(by, assignment).enforce()
     current = lock(assignment)
-    if current.state not in {
-        AssignmentState.PENDING,
-        AssignmentState.ACCEPTED,
-        AssignmentState.REASSIGNMENT_REQUESTED,
-        AssignmentState.REHANDLING,
-    }:
-        refuse_state(current, Action.CHANGE_DEADLINE)
+    oversight.may_change_deadline(by, current).enforce()
     reason = required_text(reason, _("请说明调整期限的理由。"))
     latest = deadlines.latest_extension(timezone.localdate(current.assigned_at))
     if current.state != AssignmentState.REHANDLING and deadline > latest.date:

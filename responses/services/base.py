@@ -5,7 +5,7 @@ See responses/services/__init__.py for the rules every service keeps."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.models import Action, Status
+from proposals.models import Action
 from proposals.workflow import (
     TransitionError,
     lock,
@@ -17,8 +17,6 @@ from responses.models import (
     AssignmentState,
     RequestStatus,
 )
-
-HANDLING = frozenset({Status.ASSIGNED, Status.REHANDLING})
 
 
 def after_deadline_change(assignment: Assignment) -> None:

@@ -7,14 +7,13 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.policies import may_act_as_staff
 from common import clock
 from proposals.models import Action, Sponsor
 from proposals.workflow import (
     TransitionError,
     record_event,
 )
-from responses import deadlines, handling, policies
+from responses import deadlines, handling, oversight, policies
 from responses.handling import reply_sponsors
 from responses.models import (
     Assignment,
@@ -75,13 +74,7 @@ def send_back_for_rehandling(
 ) -> Assignment:
     """重新办理: after a 不满意, the agency handles the proposal again with a new deadline
     (default 1 month from today)."""
-    may_act_as_staff(by).enforce()
-    latest = assignment.replies.filter(status=ReplyStatus.CONFIRMED).order_by("-round").first()
-    if (
-        latest is None
-        or not latest.feedback.filter(satisfaction=Satisfaction.DISSATISFIED).exists()
-    ):
-        raise TransitionError(_("只有提案人对答复不满意时才能安排重新办理。"))
+    oversight.may_send_back(by, assignment).enforce()
     computed = deadlines.rehandling_deadline(clock.today())
     if deadline is not None:
         computed = deadlines.set_by_staff(

@@ -5,22 +5,21 @@ See responses/services/__init__.py for the rules every service keeps."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.policies import may_act_as_staff
 from common import clock
 from proposals.models import Action
 from proposals.workflow import (
     TransitionError,
+    lock,
     record_event,
     required_text,
 )
-from responses import handling, policies
+from responses import handling, oversight, policies
 from responses.models import (
     OPEN_STATES,
     OPINION_ROLES,
     Assignment,
     AssignmentState,
     JointOpinion,
-    Role,
 )
 from responses.services.base import after_deadline_change, set_state
 
@@ -71,9 +70,7 @@ def waive_joint_opinions(assignment: Assignment, *, by, note: str = "") -> Assig
     """Staff let the lead reply without waiting for the missing joint opinions. The joint
     and assisting agencies that have not filed theirs no longer owe it: they are neither
     reminded nor overdue (their rows carry the waiver too), though they may still file."""
-    may_act_as_staff(by).enforce()
-    if assignment.role != Role.LEAD:
-        raise TransitionError(_("只有主办单位的交办需要等待会办意见。"))
+    oversight.may_waive_opinions(by, lock(assignment)).enforce()
     helpers = list(
         Assignment.objects.filter(
             proposal_id=assignment.proposal_id,

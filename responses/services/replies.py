@@ -19,7 +19,7 @@ from proposals.workflow import (
     record_event,
     required_text,
 )
-from responses import handling, policies
+from responses import handling, oversight, policies
 from responses.handling import missing_opinions
 from responses.models import (
     CLASSIFICATION_LABELS,
@@ -231,10 +231,7 @@ def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     """Staff send a confirmed reply back to draft so the agency can correct it (audited)."""
     may_act_as_staff(by).enforce()
     note = required_text(note, _("请说明退回答复的理由。"))
-    if lock(reply).status != ReplyStatus.CONFIRMED:
-        raise TransitionError(_("只有已确认的答复可以退回修改。"))
-    if reply.feedback.exists():
-        raise TransitionError(_("提案人已对该答复作出评价，不能退回；如不满意请安排重新办理。"))
+    oversight.may_reopen_reply(by, lock(reply)).enforce()
     assignment = reply.assignment
     set_state(
         assignment,

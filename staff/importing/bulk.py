@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from accounts.policies import may_act_as_staff
-from proposals.models import Category, Proposal, ProposalKind, Session, Sponsor, SponsorKind
+from proposals import transitions
+from proposals.models import Action, Category, Proposal, ProposalKind, Session, Sponsor, SponsorKind
 from proposals.services import (
-    EDITABLE,
     create_proposal,
     set_key_proposal,
     update_proposal,
@@ -423,7 +423,7 @@ def _update(proposal: Proposal, parsed: _Parsed, lead, co, row: RowReport, *, by
     if not names:
         row.action = "unchanged"
         return
-    if proposal.status not in EDITABLE:
+    if not transitions.allows(Action.UPDATE, proposal.status):
         row.action = "unchanged"
         row.notes.append(
             _("第%(number)s号提案状态为“%(state)s”，文件中不同的%(fields)s未修改。")

@@ -3,18 +3,12 @@
 from django.http import Http404
 
 from proposals.models import Proposal
-from responses import timeliness
+from proposals.policies import staff_actions
+from responses import oversight, timeliness
 from responses.handling import missing_opinions, reply_sponsors
-from responses.models import RequestStatus
+from responses.models import AssignmentState, RequestStatus
 from staff.filters import ProposalFilter
-from staff.selectors import (
-    assignment_actions,
-    available_actions,
-    history,
-    proposal_file,
-    reply_actions,
-    staff_proposals,
-)
+from staff.selectors import history, proposal_file, staff_proposals
 from staff.views.common import paginate, staff_render
 
 
@@ -38,8 +32,8 @@ def proposal_detail(request, pk):
         "staff/proposal_detail.html",
         {
             "proposal": proposal,
-            "actions": available_actions(proposal),
-            "assignments": [_assignment_card(a) for a in proposal.assignments.all()],
+            "actions": staff_actions(request.user, proposal),
+            "assignments": [_assignment_card(request.user, a) for a in proposal.assignments.all()],
             "sponsors_owed_reply": reply_sponsors(proposal),
             "history": history(proposal),
         },
@@ -47,7 +41,7 @@ def proposal_detail(request, pk):
     )
 
 
-def _assignment_card(assignment) -> dict:
+def _assignment_card(user, assignment) -> dict:
     """One agency's part, with the buttons that apply to it and to each of its replies.
     A request left pending on an assignment that has since ended waits for nothing."""
     live = assignment.is_open
@@ -61,14 +55,17 @@ def _assignment_card(assignment) -> dict:
         for r in assignment.extensionrequest_set.all()
         if live and r.status == RequestStatus.PENDING
     ]
+    missing = missing_opinions(assignment) if assignment.is_open else []
     return {
         "assignment": assignment,
-        "actions": assignment_actions(assignment),
+        "actions": oversight.assignment_actions(user, assignment, missing=missing),
         "replies": [
-            {"reply": reply, "actions": reply_actions(reply)} for reply in assignment.replies.all()
+            {"reply": reply, "actions": oversight.reply_actions(user, reply)}
+            for reply in assignment.replies.all()
         ],
         "pending_reassignments": pending,
         "pending_extensions": extensions,
-        "missing_opinions": missing_opinions(assignment) if assignment.is_open else [],
+        "missing_opinions": missing,
+        "withdrawn": assignment.state == AssignmentState.WITHDRAWN,
         "overdue": timeliness.is_overdue(assignment),
     }
