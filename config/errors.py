@@ -23,8 +23,9 @@ import sys
 
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csp import get_nonce
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -179,3 +180,38 @@ def bad_request(request, exception):
     if _wants_json(request):
         return _json(_("请求无效。"), 400)
     return _error_page(request, 400, _("请求无效"), _("无法处理这个请求，请检查地址后重试。"))
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on (the default of `make run`), Django answers a 404 with its technical
+    page, which lists every URL of the site. A visitor trying the demo gets the site's own
+    404 instead; a developer who wants the technical page sets DEBUG_TECHNICAL_404=true.
+    With DEBUG off Django calls handler404 itself and this does nothing.
+
+    Two ways a 404 comes: a view raises Http404 (process_exception answers it) or no URL
+    matches, in which case no view was resolved (process_view never ran) and the
+    technical page that came back is replaced."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _active(self) -> bool:
+        return settings.DEBUG and not settings.DEBUG_TECHNICAL_404
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and self._active()
+            and not getattr(request, "_jianyan_resolved", False)
+        ):
+            return page_not_found(request, None)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request._jianyan_resolved = True
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._active():
+            return page_not_found(request, exception)
+        return None

@@ -34,6 +34,9 @@ if (BASE_DIR / ".env").exists():
     env.read_env(str(BASE_DIR / ".env"))
 
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG on, a 404 is still the site's own page unless a developer asks for Django's
+# technical one, which lists every URL (config/errors.py NotFoundPageMiddleware).
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
 # pytest-django imports settings before any conftest runs, so notice pytest itself.
 TESTING = env_bool("JIANYAN_TESTING", "pytest" in sys.modules)
 
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # DEBUG's technical 404 (every URL listed) only for DEBUG_TECHNICAL_404=true.
+    "config.errors.NotFoundPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Signed-in pages: Cache-Control private, no-store (config/middleware.py).

@@ -50,3 +50,21 @@ def test_the_api_keeps_json_for_a_refusal_and_a_missing_url(client):
 def test_the_500_page_needs_no_request_and_is_chinese():
     html = render_to_string("500.html")
     assert "系统出错" in html and "返回首页" in html
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/proposals/999999/"])
+def test_with_debug_on_a_404_is_still_the_sites_page_not_the_url_list(client, settings, path):
+    settings.DEBUG = True
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "页面不存在" in html
+    assert "URLconf" not in html and "Using the URLconf" not in html
+
+
+def test_a_developer_may_ask_for_the_technical_404(client, settings):
+    settings.DEBUG = True
+    settings.DEBUG_TECHNICAL_404 = True
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "URLconf" in response.content.decode()
