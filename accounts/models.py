@@ -13,8 +13,19 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A login. Its role decides what it may see. The agency an officer acts for and the
     sponsor a sponsor user acts for are kept by the apps above (responses.AgencyMembership,
-    proposals.SponsorAccount): accounts knows neither."""
+    proposals.SponsorAccount): accounts knows neither.
 
+    `committee`: the committee whose work the user does (staff, officers and sponsors
+    belong to one); empty only for an installation-wide administrator."""
+
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     # The domain, bottom up; each imports only those above it in this list.
+    "committees",
     "accounts",
     "proposals",
     "responses",

@@ -7,6 +7,24 @@ into the proposals, so the same code always yields the same demo.
 from dataclasses import dataclass
 from datetime import date
 
+# --- 政协委员会 -----------------------------------------------------------------------------
+
+# The city committee; the footer identifiers are the demo's own, in the formats the
+# government-website norms ask for (not Suzhou's real numbers).
+CITY = {
+    "slug": "suzhou",
+    "region": "苏州市",
+    "name": "中国人民政治协商会议苏州市委员会",
+    "short_name": "苏州市政协",
+    "level": "city",
+    "site_title": "苏州市政协提案办理与公开",
+    "sponsor_org": "政协苏州市委员会办公室",
+    "site_code": "3205000000",
+    "icp_record": "苏ICP备00000000号",
+    "police_record": "苏公网安备 32050000000000号",
+    "contact": "提案委员会 0512-65230001",
+}
+
 # --- 届次会议 -------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role as UserRole
 from accounts.models import User
+from committees.models import Committee
 from demo import data
 from demo.generate import SEED, all_sponsors
 from proposals.models import Category, Session, Sponsor, SponsorAccount
@@ -34,6 +35,7 @@ STAFF_EXTRA_PERMISSIONS = (("accounts", "view_user"),)
 
 # What the summary calls each kind of row this module creates.
 CREATED_LABELS = {
+    "committees": _("政协委员会"),
     "rules": _("办理规则"),
     "sessions": _("届次会议"),
     "categories": _("类别"),
@@ -67,6 +69,7 @@ LOGINS = {
 
 @dataclass
 class Refs:
+    committee: Committee = None
     staff: User = None
     admin: User = None
     sessions: dict = field(default_factory=dict)  # (term, meeting) -> Session
@@ -108,7 +111,8 @@ class ReferenceLoader:
 
     @transaction.atomic
     def load(self) -> Refs:
-        _rules, created = CommitteeRules.objects.get_or_create(pk=1)
+        self.refs.committee = committee = self.load_committee()
+        _rules, created = CommitteeRules.objects.get_or_create(committee=committee)
         if created:
             self.refs.created["rules"] += 1
         self.load_sessions()
@@ -118,12 +122,27 @@ class ReferenceLoader:
         self.load_users()
         return self.refs
 
+    def load_committee(self) -> Committee:
+        """The city committee: the installation's first committee, given Suzhou's names
+        and footer identifiers while it still has the placeholder ones."""
+        committee = Committee.objects.order_by("pk").first()
+        if committee is None:
+            committee = Committee(**data.CITY)
+            committee.save()
+            self.refs.created["committees"] += 1
+        elif committee.slug == "main":
+            for name, value in data.CITY.items():
+                setattr(committee, name, value)
+            committee.save()
+        return committee
+
     def load_sessions(self):
         newest = data.SESSIONS[-1]
         for spec in data.SESSIONS:
             session, _created = self._get_or_create(
                 Session,
                 "sessions",
+                committee=self.refs.committee,
                 term=spec.term,
                 meeting=spec.meeting,
                 defaults={
@@ -138,7 +157,11 @@ class ReferenceLoader:
     def load_categories(self):
         for order, (name, _weight) in enumerate(data.CATEGORIES, start=1):
             category, _created = self._get_or_create(
-                Category, "categories", name=name, defaults={"order": order}
+                Category,
+                "categories",
+                committee=self.refs.committee,
+                name=name,
+                defaults={"order": order},
             )
             self.refs.categories[name] = category
 
@@ -149,6 +172,7 @@ class ReferenceLoader:
             sponsor, _created = self._get_or_create(
                 Sponsor,
                 "sponsors",
+                committee=self.refs.committee,
                 name=ref.name,
                 kind=ref.kind,
                 defaults={"affiliation": ref.affiliation, "email": emails.get(ref.name, "")},
@@ -160,6 +184,7 @@ class ReferenceLoader:
             agency, _created = self._get_or_create(
                 Agency,
                 "agencies",
+                committee=self.refs.committee,
                 name=name,
                 defaults={"short_name": short, "email": f"{code}@example.gov.cn"},
             )
@@ -236,6 +261,8 @@ class ReferenceLoader:
             if login and not self.random_passwords and not user.check_password(login.password):
                 self.refs.password_changed.append(username)
             return user
+        if not fields.get("is_superuser"):
+            fields.setdefault("committee", self.refs.committee)
         user = User(username=username, **fields)
         if login:
             password = secrets.token_urlsafe(12) if self.random_passwords else login.password

@@ -9,8 +9,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from responses.models import CommitteeRules
-
 REPLY_EXTENSIONS = (".doc", ".docx", ".wps", ".pdf")
 OPINION_EXTENSIONS = (".doc", ".docx", ".wps", ".pdf")
 
@@ -124,10 +122,10 @@ class ReplyForm(OfficerForm):
     )
     replied_on = forms.DateField(label=_("答复时间"), widget=DateInput())
 
-    def __init__(self, *args, has_letter=False, **kwargs):
+    def __init__(self, *args, rules, has_letter=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_letter = has_letter
-        self.fields["classification"].choices = CommitteeRules.current().classification_choices()
+        self.fields["classification"].choices = rules.classification_choices()
         limit = filesizeformat(settings.REPLY_UPLOAD_MAX_BYTES)
         self.fields["upload"].help_text = _(
             "支持 .doc、.docx、.wps、.pdf 格式，不超过 %(limit)s。"

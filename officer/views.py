@@ -105,7 +105,9 @@ def assignment_detail(request, assignment_id):
 
 
 def _latest_extension(assignment):
-    return deadlines.latest_extension(timezone.localdate(assignment.assigned_at))
+    return deadlines.latest_extension(
+        timezone.localdate(assignment.assigned_at), deadlines.rules_for(assignment)
+    )
 
 
 def _refused(request, exc):
@@ -268,7 +270,12 @@ def file_reply(request, assignment_id):
     )
     has_letter = bool(draft and draft.documents.all())
     if request.method == "POST":
-        form = ReplyForm(request.POST, request.FILES, has_letter=has_letter)
+        form = ReplyForm(
+            request.POST,
+            request.FILES,
+            has_letter=has_letter,
+            rules=deadlines.rules_for(assignment),
+        )
         if form.is_valid():
             try:
                 reply = services.file_reply(assignment, by=request.user, **form.service_kwargs())
@@ -279,7 +286,9 @@ def file_reply(request, assignment_id):
                 return redirect("officer:reply", reply_id=reply.pk)
     else:
         initial = ReplyForm.initial_from(draft) if draft else {}
-        form = ReplyForm(initial=initial, has_letter=has_letter)
+        form = ReplyForm(
+            initial=initial, has_letter=has_letter, rules=deadlines.rules_for(assignment)
+        )
     return render(
         request,
         "officer/reply_form.html",

@@ -70,8 +70,9 @@ class ComputedDate:
         return join(*describe(self.changes), *(note() for note in self.notes))
 
 
-def _rules(rules: CommitteeRules | None) -> CommitteeRules:
-    return rules or CommitteeRules.current()
+def rules_for(assignment) -> CommitteeRules:
+    """The rules of the committee the assignment's proposal belongs to."""
+    return CommitteeRules.of(assignment.proposal.committee_id)
 
 
 def _calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
@@ -116,28 +117,22 @@ def _period(rule: str, start: date, months: int, calendar: WorkingCalendar) -> C
     return ComputedDate(due, (step, *moved))
 
 
-def reply_deadline(
-    assigned_on: date, rules: CommitteeRules | None = None, *, calendar=None
-) -> ComputedDate:
+def reply_deadline(assigned_on: date, rules: CommitteeRules, *, calendar=None) -> ComputedDate:
     """答复期限: 交办 + N months (default 3), moved off rest days."""
-    months = _rules(rules).reply_months
+    months = rules.reply_months
     return _period(DeadlineRule.REPLY, _local(assigned_on), months, _calendar(calendar))
 
 
-def latest_extension(
-    assigned_on: date, rules: CommitteeRules | None = None, *, calendar=None
-) -> ComputedDate:
+def latest_extension(assigned_on: date, rules: CommitteeRules, *, calendar=None) -> ComputedDate:
     """延期上限: an extension never passes 交办 + N months (default 6)."""
-    months = _rules(rules).max_months
+    months = rules.max_months
     return _period(DeadlineRule.LIMIT, _local(assigned_on), months, _calendar(calendar))
 
 
-def opinion_deadline(
-    assigned_on: date, rules: CommitteeRules | None = None, *, calendar=None
-) -> ComputedDate:
+def opinion_deadline(assigned_on: date, rules: CommitteeRules, *, calendar=None) -> ComputedDate:
     """会办意见: joint/assisting agencies send their opinion within N months (default 1),
     and never later than the lead's reply deadline."""
-    rules, calendar = _rules(rules), _calendar(calendar)
+    calendar = _calendar(calendar)
     start = _local(assigned_on)
     computed = _period(DeadlineRule.OPINION, start, rules.joint_opinion_months, calendar)
     reply = reply_deadline(start, rules, calendar=calendar)
@@ -151,11 +146,11 @@ def opinion_deadline(
 
 
 def reassignment_deadline(
-    assigned_on: date, rules: CommitteeRules | None = None, *, calendar=None
+    assigned_on: date, rules: CommitteeRules, *, calendar=None
 ) -> ComputedDate:
     """申请调整: within N working days after assignment (default 10), counted on China's
     working calendar: holidays and weekends skipped, 调休 make-up days counted."""
-    days = _rules(rules).reassignment_working_days
+    days = rules.reassignment_working_days
     start = _local(assigned_on)
     due, notable = _calendar(calendar).add_working_days(start, days)
     rest = [info for info in notable if not info.is_working]
@@ -181,11 +176,9 @@ def reassignment_deadline(
     return ComputedDate(due, (), (counted,))
 
 
-def rehandling_deadline(
-    started_on: date, rules: CommitteeRules | None = None, *, calendar=None
-) -> ComputedDate:
+def rehandling_deadline(started_on: date, rules: CommitteeRules, *, calendar=None) -> ComputedDate:
     """重新办理: N months (default 1) from being sent back, moved off rest days."""
-    months = _rules(rules).rehandling_months
+    months = rules.rehandling_months
     return _period(DeadlineRule.REHANDLING, _local(started_on), months, _calendar(calendar))
 
 
@@ -197,13 +190,12 @@ def extended_deadline(
     approved_at: datetime | None = None,
     reason: str = "",
     previous: date | None = None,
-    rules: CommitteeRules | None = None,
+    rules: CommitteeRules,
     calendar=None,
 ) -> ComputedDate:
     """延期: the requested date, never past the extension limit, moved off rest days;
     the step keeps who approved it, when, why, and the date asked for."""
     calendar = _calendar(calendar)
-    rules = _rules(rules)
     latest = latest_extension(assigned_on, rules, calendar=calendar)
     step = DeadlineChange(
         kind=Kind.EXTENSION,

@@ -88,7 +88,6 @@ def recalculate_after_calendar_change(
     # that fall on it or soon after it; a wide margin keeps this a small indexed query.
     margin = timedelta(days=60)
     since = max(first, today)
-    rules = CommitteeRules.current()
     candidates = (
         Assignment.objects.open()
         .filter(
@@ -101,6 +100,7 @@ def recalculate_after_calendar_change(
         .order_by("pk")
     )
     moved: list[MovedDeadline] = []
+    rules_of = CommitteeRules.of_all()
     for assignment in candidates:
         assigned_on = timezone.localdate(assignment.assigned_at)
         updates: dict = {}
@@ -132,6 +132,7 @@ def recalculate_after_calendar_change(
                 continue
             if field == "opinion_deadline" and assignment.role not in OPINION_ROLES:
                 continue
+            rules = rules_of[assignment.proposal.committee_id]
             old = compute(assigned_on, rules, calendar=before)
             new = compute(assigned_on, rules, calendar=after)
             if old.date == current and new.date != current:

@@ -2,6 +2,7 @@
 from here, the back office being a part people use (docs/conventions.md)."""
 
 from staff import (  # noqa: F401 - registers
+    admin_committees,
     admin_proposals,
     admin_reminders,
     admin_responses,

@@ -86,20 +86,18 @@ class CalendarDayAdmin(StaffRoleAccess, admin.ModelAdmin):
 
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(StaffRoleAccess, admin.ModelAdmin):
-    """One row (pk=1). The days of the schedule are in 办理规则 (CommitteeRules)."""
+    """One row per committee. The days of the schedule are in 办理规则 (CommitteeRules)."""
 
-    list_display = ("__str__", "send_time", "escalate_to_staff", "notify_supervisor")
+    list_display = ("committee", "send_time", "escalate_to_staff", "notify_supervisor")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("committee",) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.pk = 1  # the one row ReminderSettings.current() reads
         super().save_model(request, obj, form, change)
         if "send_time" in form.changed_data:  # every stored next point moves with it
             count = reminders.reschedule_open_assignments()
             messages.info(request, _("已按新的提醒时间重排 %(count)s 个交办。") % {"count": count})
-
-    def has_add_permission(self, request):
-        return not ReminderSettings.objects.exists() and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -109,10 +109,11 @@ class AgencyAdmin(StaffRoleAccess, admin.ModelAdmin):
 
 @admin.register(CommitteeRules)
 class CommitteeRulesAdmin(StaffRoleAccess, admin.ModelAdmin):
-    """One row (pk=1): the periods and classification scheme of this committee."""
+    """One row per committee: its periods and classification scheme (the defaults of
+    docs/domain.md until saved)."""
 
     list_display = (
-        "__str__",
+        "committee",
         "reply_months",
         "max_months",
         "reassignment_working_days",
@@ -120,6 +121,7 @@ class CommitteeRulesAdmin(StaffRoleAccess, admin.ModelAdmin):
         "classification_scheme",
     )
     fieldsets = (
+        (None, {"fields": ("committee",)}),
         (
             _("办理期限"),
             {
@@ -136,16 +138,11 @@ class CommitteeRulesAdmin(StaffRoleAccess, admin.ModelAdmin):
         (_("催办提醒"), {"fields": ("reminder_days_before", "overdue_reminder_every_days")}),
     )
 
-    def has_add_permission(self, request):
-        return not CommitteeRules.objects.exists() and super().has_add_permission(request)
+    def get_readonly_fields(self, request, obj=None):
+        return ("committee",) if obj is not None else ()
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.pk = 1  # the one row CommitteeRules.current() reads
-        super().save_model(request, obj, form, change)
 
 
 # --- Assignment and what hangs on it ---------------------------------------------------

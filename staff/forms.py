@@ -314,9 +314,9 @@ class AssignForm(forms.Form):
         help_text=_("办理期限与按规定计算的日期不同时必填。"),
     )
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, rules, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.computed = deadlines.reply_deadline(today or timezone.localdate())
+        self.computed = deadlines.reply_deadline(today or timezone.localdate(), rules)
         self.fields["deadline"].initial = self.computed.date
 
     def clean(self):

@@ -372,7 +372,7 @@ def by_classification(session: Session) -> ReportTable:
         _("办理类型"),
         _("答复数"),
         counts,
-        CommitteeRules.current().classification_choices(),
+        CommitteeRules.of(session.committee_id).classification_choices(),
     )
 
 

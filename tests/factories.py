@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, User
+from committees.models import Committee, Level
 from proposals.models import (
     Category,
     Proposal,
@@ -29,11 +30,41 @@ from responses.models import (
 from responses.models import Role as AssignmentRole
 
 
+def home_committee() -> Committee:
+    """The committee an installation starts with (committees 0001); made again after a
+    transactional test flushed it."""
+    committee, _created = Committee.objects.get_or_create(
+        slug="main",
+        defaults={
+            "region": "苏州市",
+            "name": "中国人民政治协商会议苏州市委员会",
+            "short_name": "苏州市政协",
+        },
+    )
+    return committee
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    """A district committee under the home committee."""
+
+    class Meta:
+        model = Committee
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"district{n}")
+    region = factory.Sequence(lambda n: f"第{n}区")
+    name = factory.LazyAttribute(lambda o: f"政协苏州市{o.region}委员会")
+    short_name = factory.LazyAttribute(lambda o: f"{o.region}政协")
+    level = Level.DISTRICT
+    parent = factory.LazyFunction(home_committee)
+
+
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Session
-        django_get_or_create = ("term", "meeting")
+        django_get_or_create = ("committee", "term", "meeting")
 
+    committee = factory.LazyFunction(home_committee)
     term = 15
     meeting = factory.Sequence(lambda n: n + 1)
     year = factory.LazyAttribute(lambda o: 2021 + o.meeting)
@@ -43,16 +74,18 @@ class SessionFactory(factory.django.DjangoModelFactory):
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category
-        django_get_or_create = ("name",)
+        django_get_or_create = ("committee", "name")
 
+    committee = factory.LazyFunction(home_committee)
     name = "经济"
 
 
 class SponsorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sponsor
-        django_get_or_create = ("name", "kind")
+        django_get_or_create = ("committee", "name", "kind")
 
+    committee = factory.LazyFunction(home_committee)
     name = factory.Sequence(lambda n: f"委员{n}")
     kind = SponsorKind.MEMBER
 
@@ -60,8 +93,9 @@ class SponsorFactory(factory.django.DjangoModelFactory):
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
-        django_get_or_create = ("name",)
+        django_get_or_create = ("committee", "name")
 
+    committee = factory.LazyFunction(home_committee)
     name = factory.Sequence(lambda n: f"苏州市第{n}局")
     email = factory.Sequence(lambda n: f"agency{n}@example.gov.cn")
 
@@ -73,6 +107,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+    committee = factory.LazyFunction(home_committee)
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.django.Password("pw-for-tests-1")
     role = Role.STAFF

@@ -41,6 +41,7 @@ from tests.factories import (
     ReplyFactory,
     SponsorFactory,
     SponsorUserFactory,
+    home_committee,
 )
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -95,7 +96,7 @@ def world():
     PublicPage.objects.create(
         proposal=proposal, language="zh-hans", version=timezone.now(), release="r", html="<p>"
     )
-    CommitteeRules.objects.get_or_create(pk=1)
+    CommitteeRules.objects.get_or_create(committee=home_committee())
     Group.objects.create(name=f"组{n}")
     _reminder_rows(n, assignment, officer)
     _axes_rows(n)
@@ -114,7 +115,7 @@ def _reminder_rows(n, assignment, officer):
     CalendarDay.objects.create(
         date=dt.date(2030, 1, 1) + dt.timedelta(days=n), is_working_day=False, name="假日"
     )
-    ReminderSettings.objects.get_or_create(pk=1)
+    ReminderSettings.objects.get_or_create(committee=home_committee())
     reminder = Reminder.objects.create(
         assignment=assignment,
         kind="before",
@@ -249,7 +250,13 @@ def test_staff_with_admin_access_can_use_the_admin_without_model_permissions(sta
 def test_staff_can_correct_a_sponsor(staff_client, sponsor):
     response = staff_client.post(
         change_url(type(sponsor), sponsor),
-        {"name": "市致公党", "kind": "party", "affiliation": "致公党", "is_active": "on"},
+        {
+            "committee": str(sponsor.committee_id),
+            "name": "市致公党",
+            "kind": "party",
+            "affiliation": "致公党",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     sponsor.refresh_from_db()

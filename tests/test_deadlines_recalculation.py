@@ -10,7 +10,11 @@ from django.urls import reverse
 
 from proposals.models import Action, Event, Status
 from responses import deadlines, reminders, services
-from responses.models import AssignmentState, CalendarDay
+from responses.models import (
+    AssignmentState,
+    CalendarDay,
+    CommitteeRules,
+)
 from responses.models import Role as AssignmentRole
 from responses.recalculation import change_calendar_day
 from tests.factories import AssignmentFactory, ProposalFactory
@@ -27,7 +31,7 @@ def at(day, hour=8, minute=30):
 def assigned(agency, on: dt.date, role=AssignmentRole.LEAD, state=AssignmentState.ACCEPTED):
     assigned_at = at(on, 10, 0)
     with time_machine.travel(assigned_at, tick=False):
-        reply = deadlines.reply_deadline(on)
+        reply = deadlines.reply_deadline(on, CommitteeRules())
         assignment = AssignmentFactory(
             proposal=ProposalFactory(status=Status.ASSIGNED),
             agency=agency,
@@ -35,9 +39,11 @@ def assigned(agency, on: dt.date, role=AssignmentRole.LEAD, state=AssignmentStat
             state=state,
             assigned_at=assigned_at,
             deadline=reply.date,
-            reassignment_deadline=deadlines.reassignment_deadline(on).date,
+            reassignment_deadline=deadlines.reassignment_deadline(on, CommitteeRules()).date,
             opinion_deadline=(
-                deadlines.opinion_deadline(on).date if role == AssignmentRole.JOINT else None
+                deadlines.opinion_deadline(on, CommitteeRules()).date
+                if role == AssignmentRole.JOINT
+                else None
             ),
         )
         deadlines.record(assignment, reply)

@@ -15,7 +15,10 @@ from demo.seed import load_seed
 from proposals.models import Action, Event, Proposal, ProposalKind, Status
 from responses import deadlines
 from responses.deadlines import reply_deadline
-from responses.models import Assignment
+from responses.models import (
+    Assignment,
+    CommitteeRules,
+)
 from responses.models import Role as AssignmentRole
 from tests.factories import CategoryFactory, SponsorFactory
 
@@ -117,7 +120,7 @@ def test_staff_enter_proposal_118_and_assign_it_for_three_months(
     # Assign it to 苏州市工业和信息化局; the deadline field already holds 交办 + 3 months.
     page.get_by_role("link", name="交办…").click()
     page.wait_for_url("**/assign/")
-    expected = reply_deadline(timezone.localdate())
+    expected = reply_deadline(timezone.localdate(), CommitteeRules())
     expect(page.locator("#id_deadline")).to_have_value(expected.date.isoformat())
     expect(page.locator(".explanation").first).to_contain_text("+ 3个月")
     page.fill("#id_lead_agency", "苏州市工业和信息化局")

@@ -406,7 +406,7 @@ def test_an_ended_assignment_is_never_overdue_reminded_or_urged(
     with at(years_later):
         assert list(overdue_board()) == []
         assert dashboard_counts()["overdue"] == 0
-        assert reminders.target_of(assisting, reminders.Context.load()) is None
+        assert reminders.target_of(assisting, reminders.Context.of(assisting)) is None
         with django_capture_on_commit_callbacks(execute=True):
             result = reminders.sweep()
         assert result.sent == []

@@ -26,7 +26,7 @@ from proposals.workflow import TransitionError
 from staff.importing.batches import import_batch, preview_file
 from staff.importing.bulk import run_import
 from staff.importing.reader import MAX_SHEET_ROWS, read_table
-from tests.factories import CategoryFactory, SessionFactory
+from tests.factories import CategoryFactory, SessionFactory, home_committee
 
 pytestmark = pytest.mark.django_db
 
@@ -260,8 +260,8 @@ def test_a_sheet_of_too_many_rows_blank_ones_included_is_refused_early(alice):
 
 
 def test_a_sponsor_name_shared_by_two_kinds_needs_the_kind_column(alice):
-    Sponsor.objects.create(name="李明", kind=SponsorKind.MEMBER)
-    Sponsor.objects.create(name="李明", kind=SponsorKind.SECTOR)
+    Sponsor.objects.create(committee=home_committee(), name="李明", kind=SponsorKind.MEMBER)
+    Sponsor.objects.create(committee=home_committee(), name="李明", kind=SponsorKind.SECTOR)
     report = run_import(
         xlsx([row(1, 提案人="李明", 提案人类型="")]), "x.xlsx", by=alice, dry_run=True
     )

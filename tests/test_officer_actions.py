@@ -27,6 +27,7 @@ from responses.models import (
 )
 from responses.models import Role as AssignmentRole
 from tests import corpus
+from tests.factories import home_committee
 from tests.officer_data import make_assignment, make_document, make_draft_reply, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -372,7 +373,7 @@ def test_the_reply_form_offers_the_committees_classification_scheme(officer, age
     assignment = make_assignment(agency, role=AssignmentRole.SOLE, state=AssignmentState.ACCEPTED)
     page = page_text(officer.get(url("file-reply", assignment)))
     assert "C：因条件限制留作参考" in page and "D：" not in page
-    rules = CommitteeRules.current()
+    rules = CommitteeRules.of(home_committee().pk)
     rules.classification_scheme = "ABCD"
     rules.save()
     page = page_text(officer.get(url("file-reply", assignment)))

@@ -13,7 +13,13 @@ from django.db import connection
 
 from proposals.models import Status
 from responses import deadlines, reminders
-from responses.models import AssignmentState, Delivery, Notification, Reminder
+from responses.models import (
+    AssignmentState,
+    CommitteeRules,
+    Delivery,
+    Notification,
+    Reminder,
+)
 from tests.factories import AgencyFactory, AssignmentFactory, OfficerFactory, ProposalFactory
 
 pytestmark = [
@@ -33,7 +39,7 @@ AGENCIES, PER_AGENCY = 6, 7
 def due():
     """42 assignments, 7 in each of 6 agencies with one officer each, all due 2025-10-10."""
     with time_machine.travel(ASSIGNED, tick=False):
-        reply = deadlines.reply_deadline(ASSIGNED)
+        reply = deadlines.reply_deadline(ASSIGNED, CommitteeRules())
         assignments = []
         for n in range(AGENCIES):
             agency = AgencyFactory()

@@ -16,13 +16,20 @@ from proposals.workflow import TransitionError
 from responses import deadlines, reminders
 from responses.models import (
     AssignmentState,
+    CommitteeRules,
     Delivery,
     DeliveryStatus,
     Notification,
     ReminderKind,
     ReminderSettings,
 )
-from tests.factories import AgencyFactory, AssignmentFactory, NotificationFactory, ProposalFactory
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    NotificationFactory,
+    ProposalFactory,
+    home_committee,
+)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 SEPT_10 = dt.datetime(2025, 9, 10, 8, 30, tzinfo=BEIJING)
@@ -66,7 +73,7 @@ def on_commit(django_capture_on_commit_callbacks):
 def make_due(agency, state=AssignmentState.ACCEPTED):
     assigned_at = dt.datetime(2025, 7, 10, 10, 0, tzinfo=BEIJING)
     with time_machine.travel(assigned_at, tick=False):
-        reply = deadlines.reply_deadline(assigned_at)
+        reply = deadlines.reply_deadline(assigned_at, CommitteeRules())
         assignment = AssignmentFactory(
             proposal=ProposalFactory(
                 status=Status.ASSIGNED, number=118, title="关于加快数字经济发展的建议"
@@ -157,7 +164,9 @@ def test_a_send_whose_worker_died_midway_is_taken_over_after_a_while(due, bob, m
 def test_a_failing_send_retries_with_growing_waits_then_shows_up_for_staff(
     due, bob, alice, sweep, flaky, mailoutbox, on_commit
 ):
-    ReminderSettings.objects.update_or_create(pk=1, defaults={"max_send_attempts": 3})
+    ReminderSettings.objects.update_or_create(
+        committee=home_committee(), defaults={"max_send_attempts": 3}
+    )
     flaky.failures = 10
 
     with time_machine.travel(SEPT_10, tick=False):

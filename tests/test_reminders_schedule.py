@@ -17,13 +17,14 @@ from proposals.models import Status
 from responses import deadlines, reminders
 from responses.models import (
     AssignmentState,
+    CommitteeRules,
     Notification,
     Reminder,
     ReminderKind,
     ReminderTarget,
 )
 from responses.models import Role as AssignmentRole
-from tests.factories import AssignmentFactory, ProposalFactory, UserFactory
+from tests.factories import AssignmentFactory, ProposalFactory, UserFactory, home_committee
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 D = dt.date
@@ -48,8 +49,8 @@ def sweep(django_capture_on_commit_callbacks):
 def assign(agency, assigned_at, role=AssignmentRole.LEAD, proposal=None):
     """An assignment made at `assigned_at` with the rule's deadlines and its first point."""
     with time_machine.travel(assigned_at, tick=False):
-        reply = deadlines.reply_deadline(assigned_at)
-        opinion = deadlines.opinion_deadline(assigned_at)
+        reply = deadlines.reply_deadline(assigned_at, CommitteeRules())
+        opinion = deadlines.opinion_deadline(assigned_at, CommitteeRules())
         assignment = AssignmentFactory(
             proposal=proposal or ProposalFactory(status=Status.ASSIGNED),
             agency=agency,
@@ -236,7 +237,8 @@ def test_the_schedule_follows_the_committees_settings(agency, bob, sweep):
     from responses.models import CommitteeRules
 
     CommitteeRules.objects.update_or_create(
-        pk=1, defaults={"reminder_days_before": "14,3", "overdue_reminder_every_days": 0}
+        committee=home_committee(),
+        defaults={"reminder_days_before": "14,3", "overdue_reminder_every_days": 0},
     )
     assignment = assign(agency, at(D(2025, 7, 10), 10, 0))
 
@@ -255,7 +257,9 @@ def test_a_changed_schedule_reaches_assignments_already_waiting(before_holiday, 
     from responses.models import CommitteeRules
 
     assert before_holiday.next_reminder_at == at(D(2025, 9, 10))
-    CommitteeRules.objects.update_or_create(pk=1, defaults={"reminder_days_before": "45,7,1,0"})
+    CommitteeRules.objects.update_or_create(
+        committee=home_committee(), defaults={"reminder_days_before": "45,7,1,0"}
+    )
 
     with time_machine.travel(at(D(2025, 8, 1)), tick=False):
         call_command("send_reminders", "--reschedule", stdout=StringIO())

@@ -16,6 +16,7 @@ from proposals.models import Status
 from responses import deadlines, reminders
 from responses.models import (
     AssignmentState,
+    CommitteeRules,
     Delivery,
     Notification,
     Reminder,
@@ -23,7 +24,13 @@ from responses.models import (
     ReminderSettings,
 )
 from responses.reminders import sweeper as reminder_sweep
-from tests.factories import AgencyFactory, AssignmentFactory, OfficerFactory, ProposalFactory
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    OfficerFactory,
+    ProposalFactory,
+    home_committee,
+)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 D = dt.date
@@ -43,7 +50,7 @@ def due_on_oct_10(agency, **kwargs):
     """Assigned 2025-07-10, due 2025-10-10: its first point is 2025-09-10 08:30."""
     assigned_at = dt.datetime(2025, 7, 10, 10, 0, tzinfo=BEIJING)
     with time_machine.travel(assigned_at, tick=False):
-        reply = deadlines.reply_deadline(assigned_at)
+        reply = deadlines.reply_deadline(assigned_at, CommitteeRules())
         assignment = AssignmentFactory(
             proposal=ProposalFactory(status=Status.ASSIGNED),
             agency=agency,
@@ -200,7 +207,9 @@ def test_a_dry_run_reports_what_would_be_sent_and_changes_nothing(due, bob, swee
 
 
 def test_staff_are_told_of_overdue_work_only_if_the_settings_say_so(agency, bob, alice, sweep):
-    ReminderSettings.objects.update_or_create(pk=1, defaults={"escalate_after_days": 7})
+    ReminderSettings.objects.update_or_create(
+        committee=home_committee(), defaults={"escalate_after_days": 7}
+    )
     assignment = due_on_oct_10(agency)
     overdue = dt.datetime(2025, 10, 11, 8, 30, tzinfo=BEIJING)
 

@@ -21,7 +21,13 @@ import responses.tasks  # noqa: F401 - registers the shared tasks with every app
 from config.celery_app import app as main_app
 from proposals.models import Status
 from responses import deadlines, reminders
-from responses.models import AssignmentState, Delivery, DeliveryStatus, Reminder
+from responses.models import (
+    AssignmentState,
+    CommitteeRules,
+    Delivery,
+    DeliveryStatus,
+    Reminder,
+)
 from tests.factories import AssignmentFactory, ProposalFactory
 from tests.test_celery_worker import redis_url  # noqa: F401 - REDIS_URL, or a private server
 
@@ -59,7 +65,7 @@ def worker_app(redis_url):  # noqa: F811 - the imported fixture
 def due(agency):
     assigned_at = dt.datetime(2025, 7, 10, 10, 0, tzinfo=BEIJING)
     with time_machine.travel(assigned_at, tick=False):
-        reply = deadlines.reply_deadline(assigned_at)
+        reply = deadlines.reply_deadline(assigned_at, CommitteeRules())
         assignment = AssignmentFactory(
             proposal=ProposalFactory(status=Status.ASSIGNED, number=118),
             agency=agency,

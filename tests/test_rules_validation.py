@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from responses.models import CommitteeRules, ReminderSettings
+from tests.factories import CommitteeFactory, home_committee
 
 VALID = {
     "reply_months": "3",
@@ -27,7 +28,7 @@ def admin(client, admin_user):
 
 
 def save_rules(admin, **changes):
-    rules, _created = CommitteeRules.objects.get_or_create(pk=1)
+    rules, _created = CommitteeRules.objects.get_or_create(committee=home_committee())
     return admin.post(
         reverse("admin:responses_committeerules_change", args=[rules.pk]), {**VALID, **changes}
     )
@@ -74,14 +75,22 @@ def test_reminder_days_typed_with_chinese_commas_and_spaces_are_saved_tidy(admin
     assert CommitteeRules.objects.get().reminder_days_before == "30,7,1,0"
 
 
-def test_the_first_rules_saved_in_the_admin_are_the_ones_current_reads(admin):
+def test_the_rules_saved_in_the_admin_for_a_committee_are_the_ones_it_reads(admin):
+    home, district = home_committee(), CommitteeFactory()
     response = admin.post(
-        reverse("admin:responses_committeerules_add"), {**VALID, "reply_months": "2"}
+        reverse("admin:responses_committeerules_add"),
+        {**VALID, "committee": str(district.pk), "reply_months": "2"},
     )
 
     assert response.status_code == 302
-    assert CommitteeRules.objects.get().pk == 1
-    assert CommitteeRules.current().reply_months == 2
+    assert CommitteeRules.of(district.pk).reply_months == 2
+    assert CommitteeRules.of(home.pk).reply_months == 3  # the other keeps the defaults
+    again = admin.post(
+        reverse("admin:responses_committeerules_add"),
+        {**VALID, "committee": str(district.pk), "reply_months": "4"},
+    )
+    assert again.status_code == 200  # one row per committee
+    assert CommitteeRules.of(district.pk).reply_months == 2
 
 
 @pytest.mark.django_db
@@ -96,32 +105,34 @@ def test_the_first_rules_saved_in_the_admin_are_the_ones_current_reads(admin):
 )
 def test_the_database_refuses_invalid_rules_too(values):
     with pytest.raises(IntegrityError), transaction.atomic():
-        CommitteeRules.objects.create(pk=1, **values)
+        CommitteeRules.objects.create(committee=home_committee(), **values)
 
 
 @pytest.mark.django_db
 def test_the_database_refuses_reminder_settings_that_never_send():
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReminderSettings.objects.create(pk=1, max_send_attempts=0)
+        ReminderSettings.objects.create(committee=home_committee(), max_send_attempts=0)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [CommitteeRules, ReminderSettings])
 def test_reading_the_current_rules_never_writes(model):
+    home = home_committee()
     with CaptureQueriesContext(connection) as queries:
-        defaults = model.current()
+        defaults = model.of(home.pk)
     assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT"]
     assert defaults._state.adding and not model.objects.exists()
-    assert defaults.pk == 1
+    assert defaults.committee_id == home.pk
 
-    model.objects.create(pk=1)
+    model.objects.create(committee=home)
     with CaptureQueriesContext(connection) as queries:
-        saved = model.current()
+        saved = model.of(home.pk)
     assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT"]
     assert not saved._state.adding
 
 
 @pytest.mark.django_db
 def test_the_default_rules_are_valid():
-    CommitteeRules(pk=1).full_clean()
-    ReminderSettings(pk=1).full_clean()
+    home = home_committee()
+    CommitteeRules(committee=home).full_clean()
+    ReminderSettings(committee=home).full_clean()

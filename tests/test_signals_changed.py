@@ -15,6 +15,7 @@ from proposals import signals
 from proposals.models import Category, PublicPage, SearchDocument, Status
 from responses.models import Assignment, AssignmentState
 from responses.services import confirm_reply
+from tests.factories import home_committee
 from tests.officer_data import make_document, make_draft_reply
 from tests.public_data import make_published
 
@@ -160,5 +161,5 @@ def test_a_new_category_shows_in_the_filter_options_after_commit(
         (c.pk, str(c)) for c in Category.objects.all()
     ]
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        category = Category.objects.create(name="生态环境")
+        category = Category.objects.create(committee=home_committee(), name="生态环境")
     assert (category.pk, "生态环境") in selectors.filter_options()["category"]

@@ -16,6 +16,7 @@ from proposals.policies import sponsor_of
 from responses import services
 from responses.models import CommitteeRules, Reply
 from responses.recalculation import change_calendar_day
+from tests.factories import home_committee
 from tests.staff_data import assigned, replied
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_the_classification_is_shown_in_the_readers_language(client, alice, file
 
 
 def test_a_classification_keeps_the_meaning_of_the_scheme_it_was_filed_under(filed):
-    rules = CommitteeRules.current()
+    rules = CommitteeRules.of(home_committee().pk)
     rules.classification_scheme = "ABCD"
     rules.save()
     Reply.objects.filter(pk=filed.pk).update(classification="C")

@@ -8,9 +8,15 @@ from common import clock
 
 
 class Session(models.Model):
-    """届/次会议: proposals are numbered within one."""
+    """届/次会议 of one committee: its proposals are numbered within it."""
 
-    name = models.CharField(_("名称"), max_length=64, unique=True)
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    name = models.CharField(_("名称"), max_length=64)
     term = models.PositiveSmallIntegerField(_("届"))
     meeting = models.PositiveSmallIntegerField(_("次会议"))
     year = models.PositiveSmallIntegerField(_("年份"), db_index=True)
@@ -22,7 +28,10 @@ class Session(models.Model):
         verbose_name_plural = _("届次会议")
         ordering = ["-year", "-term", "-meeting"]
         constraints = [
-            models.UniqueConstraint(fields=["term", "meeting"], name="session_term_meeting"),
+            models.UniqueConstraint(
+                fields=["committee", "term", "meeting"], name="session_term_meeting"
+            ),
+            models.UniqueConstraint(fields=["committee", "name"], name="session_name"),
         ]
 
     def __str__(self):
@@ -30,9 +39,15 @@ class Session(models.Model):
 
 
 class Category(models.Model):
-    """类别: 经济 / 政治 / 文化 / 社会 / 生态文明 / 其他 — editable."""
+    """类别: 经济 / 政治 / 文化 / 社会 / 生态文明 / 其他 — each committee's own, editable."""
 
-    name = models.CharField(_("名称"), max_length=32, unique=True)
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.PROTECT,
+        related_name="categories",
+    )
+    name = models.CharField(_("名称"), max_length=32)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -40,6 +55,9 @@ class Category(models.Model):
         verbose_name = _("类别")
         verbose_name_plural = _("类别")
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="category_name"),
+        ]
 
     def __str__(self):
         return self.name
@@ -54,8 +72,15 @@ class SponsorKind(models.TextChoices):
 
 
 class Sponsor(models.Model):
-    """提案人/建议人: a member, a party, the federation, a sector group or a committee."""
+    """提案人/建议人 of one committee: a member, a party, the federation, a sector group
+    or a special committee."""
 
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.PROTECT,
+        related_name="sponsors",
+    )
     name = models.CharField(_("名称"), max_length=64)
     kind = models.CharField(_("类型"), max_length=16, choices=SponsorKind.choices)
     affiliation = models.CharField(
@@ -71,7 +96,7 @@ class Sponsor(models.Model):
         verbose_name_plural = _("提案人")
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "kind"], name="sponsor_name_kind"),
+            models.UniqueConstraint(fields=["committee", "name", "kind"], name="sponsor_name_kind"),
         ]
 
     def __str__(self):
@@ -128,8 +153,15 @@ class ProposalQuerySet(models.QuerySet):
 
 class Proposal(models.Model):
     """提案/建议, numbered within its session; its status follows the life of a proposal
-    (docs/domain.md)."""
+    (docs/domain.md). `committee` is its session's, kept on the row (set on save) so that
+    every list is scoped by an indexed column."""
 
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
     session = models.ForeignKey(
         Session, verbose_name=_("届次会议"), on_delete=models.PROTECT, related_name="proposals"
     )
@@ -228,6 +260,15 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.session_id is not None and self.committee_id is None:
+            self.committee_id = (
+                self.session.committee_id
+                if "session" in self._state.fields_cache
+                else Session.objects.values_list("committee_id", flat=True).get(pk=self.session_id)
+            )
+        super().save(*args, **kwargs)
 
     @property
     def lead_sponsor(self):

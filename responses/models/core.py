@@ -6,13 +6,20 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import Committee
 from common import clock
 
 
 class Agency(models.Model):
-    """承办单位, e.g. 苏州市工业和信息化局."""
+    """承办单位 of one committee, e.g. 苏州市工业和信息化局."""
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=32, blank=True)
     email = models.EmailField(_("单位邮箱"), blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
@@ -21,6 +28,9 @@ class Agency(models.Model):
         verbose_name = _("承办单位")
         verbose_name_plural = _("承办单位")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="agency_name"),
+        ]
 
     def __str__(self):
         return self.name
@@ -94,11 +104,18 @@ def validate_reminder_days(value: str) -> None:
 class CommitteeRules(models.Model):
     """The periods and the classification scheme a committee's admin can change.
 
-    One row (pk=1), edited in the admin. `CommitteeRules.current()` only reads: until an
-    admin saves the rules, it returns the defaults of docs/domain.md as an unsaved instance.
-    The periods are checked by clean() (the admin's form) and by CheckConstraints.
+    One row per committee, edited in the admin. `CommitteeRules.of(committee_id)` only
+    reads: until an admin saves that committee's rules, it returns the defaults of
+    docs/domain.md as an unsaved instance. The periods are checked by clean() (the
+    admin's form) and by CheckConstraints.
     """
 
+    committee = models.OneToOneField(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.CASCADE,
+        related_name="rules",
+    )
     reply_months = models.PositiveSmallIntegerField(
         _("答复期限（月）"), default=3, validators=[MinValueValidator(1)]
     )
@@ -155,12 +172,22 @@ class CommitteeRules(models.Model):
         return str(_("办理规则"))
 
     @classmethod
-    def current(cls) -> "CommitteeRules":
-        """The saved rules, or the defaults (unsaved, pk=1) while none are saved.
+    def of(cls, committee_id: int) -> "CommitteeRules":
+        """The committee's saved rules, or the defaults (unsaved) while none are saved.
+        Never writes: reading the rules is a plain SELECT."""
+        return cls.objects.filter(committee_id=committee_id).first() or cls(
+            committee_id=committee_id
+        )
 
-        Never writes: reading the rules is a plain SELECT. The admin saves the row as pk=1
-        (CommitteeRulesAdmin.save_model)."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+    @classmethod
+    def of_all(cls) -> dict[int, "CommitteeRules"]:
+        """Every committee's rules by committee id (defaults where none are saved), in
+        two queries whatever the number of committees: for the periodic jobs."""
+        saved = {rules.committee_id: rules for rules in cls.objects.all()}
+        return {
+            pk: saved.get(pk) or cls(committee_id=pk)
+            for pk in Committee.objects.values_list("pk", flat=True)
+        }
 
     def clean(self):
         super().clean()

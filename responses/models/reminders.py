@@ -7,16 +7,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import Committee
+
 
 class ReminderSettings(models.Model):
-    """How reminders go out. One row (pk=1), edited in the admin; `ReminderSettings.current()`
-    only reads (the defaults, unsaved, until an admin saves the row).
+    """How a committee's reminders go out. One row per committee, edited in the admin;
+    `ReminderSettings.of(committee_id)` only reads (the defaults, unsaved, until an admin
+    saves the row).
 
     The schedule's days (30, 7, 1 days before, on the day, every 7 days after) are
     CommitteeRules.reminder_days_before and overdue_reminder_every_days; this row holds
     the rest.
     """
 
+    committee = models.OneToOneField(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.CASCADE,
+        related_name="reminder_settings",
+    )
     send_time = models.TimeField(
         _("每日提醒时间"),
         default=dt.time(8, 30),
@@ -48,9 +57,20 @@ class ReminderSettings(models.Model):
         return str(_("提醒设置"))
 
     @classmethod
-    def current(cls) -> "ReminderSettings":
-        """The saved settings, or the defaults (unsaved, pk=1): never writes."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+    def of(cls, committee_id: int) -> "ReminderSettings":
+        """The committee's saved settings, or the defaults (unsaved): never writes."""
+        return cls.objects.filter(committee_id=committee_id).first() or cls(
+            committee_id=committee_id
+        )
+
+    @classmethod
+    def of_all(cls) -> dict[int, "ReminderSettings"]:
+        """Every committee's settings by committee id (defaults where none are saved)."""
+        saved = {row.committee_id: row for row in cls.objects.all()}
+        return {
+            pk: saved.get(pk) or cls(committee_id=pk)
+            for pk in Committee.objects.values_list("pk", flat=True)
+        }
 
 
 class ReminderKind(models.TextChoices):

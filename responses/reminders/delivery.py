@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone, translation
 
@@ -24,25 +24,28 @@ from responses.models import (
     ReminderSettings,
 )
 from responses.reminders.common import MAX_BACKOFF_SECONDS, STALE_SEND, log
-from responses.reminders.schedule import Context
+from responses.reminders.schedule import Contexts
 from responses.reminders.texts import displayable, with_text
 
 
-def queue_digests(now: datetime, ctx: Context | None = None) -> list[int]:
-    """After the day's send time, make sure each person with un-mailed notifications has
-    today's digest, and queue every delivery that is ready to go (new ones, and retries
-    whose wait is over — a safety net should a queued task have been lost).
+def queue_digests(now: datetime, contexts: Contexts | None = None) -> list[int]:
+    """After the day's send time of their committee, make sure each person with
+    un-mailed notifications has today's digest, and queue every delivery that is ready
+    to go (new ones, and retries whose wait is over — a safety net should a queued task
+    have been lost). An installation-wide account goes with the earliest send time.
 
     One digest per person per day (a unique key): what arrives after today's digest
     went out waits for tomorrow's; the in-app notification shows it at once."""
     from responses.tasks import send_delivery_task
 
-    ctx = ctx or Context.load()
+    contexts = contexts or Contexts()
     local = timezone.localtime(now)
-    if local.time() < ctx.settings.send_time:
+    due = [c.committee_id for c in contexts if local.time() >= c.settings.send_time]
+    if not due:
         return []
     waiting = (
         Notification.objects.filter(delivery__isnull=True, email_wanted=True)
+        .filter(Q(user__committee_id__in=due) | Q(user__committee__isnull=True))
         .order_by()  # the model's ordering would otherwise enter the DISTINCT
         .values_list("user_id", flat=True)
         .distinct()
@@ -117,7 +120,7 @@ def send_delivery(delivery_id: int) -> SendOutcome:
     if not items or not recipient.email or not recipient.is_active:
         Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.EMPTY)
         return SendOutcome(DeliveryStatus.EMPTY)
-    max_attempts = ReminderSettings.current().max_send_attempts
+    max_attempts = ReminderSettings.of(recipient.committee_id).max_send_attempts
     try:
         message = emails.build_delivery(delivery, items)
         message.send()

@@ -38,17 +38,30 @@ class Point:
 
 @dataclass
 class Context:
-    """What the schedule needs, loaded once (three small queries) per sweep or call."""
+    """What the schedule of one committee needs: its rules and reminder settings, and the
+    working calendar. Loaded once (three small queries) per call, or for every committee
+    at once by `Contexts`."""
 
     rules: CommitteeRules
     settings: ReminderSettings
     calendar: WorkingCalendar
-    supervisors: dict[int, str] = field(default_factory=dict, repr=False)
     _staff: list | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls) -> Context:
-        return cls(CommitteeRules.current(), ReminderSettings.current(), WorkingCalendar.load())
+    def load(cls, committee_id: int) -> Context:
+        return cls(
+            CommitteeRules.of(committee_id),
+            ReminderSettings.of(committee_id),
+            WorkingCalendar.load(),
+        )
+
+    @classmethod
+    def of(cls, assignment: Assignment) -> Context:
+        return cls.load(assignment.proposal.committee_id)
+
+    @property
+    def committee_id(self) -> int:
+        return self.rules.committee_id
 
     def at(self, day: date) -> datetime:
         """The moment a point of that day is due: the day at the send time, Beijing time."""
@@ -71,11 +84,30 @@ class Context:
         return sorted((d for d in days if d > 0), reverse=True), 0 in days
 
     def staff(self) -> list[tuple[int, str]]:
+        """The committee's staff (escalations go to them)."""
         if self._staff is None:
             self._staff = list(
-                User.objects.filter(role=UserRole.STAFF, is_active=True).values_list("pk", "email")
+                User.objects.filter(
+                    role=UserRole.STAFF, is_active=True, committee_id=self.committee_id
+                ).values_list("pk", "email")
             )
         return self._staff
+
+
+class Contexts:
+    """Every committee's Context for one sweep: the rules and settings of all committees
+    in two queries and one calendar, whatever the number of committees."""
+
+    def __init__(self):
+        rules, settings = CommitteeRules.of_all(), ReminderSettings.of_all()
+        calendar = WorkingCalendar.load()
+        self.by_committee = {pk: Context(rules[pk], settings[pk], calendar) for pk in rules}
+
+    def of(self, assignment: Assignment) -> Context:
+        return self.by_committee[assignment.proposal.committee_id]
+
+    def __iter__(self):
+        return iter(self.by_committee.values())
 
 
 def target_of(assignment: Assignment, ctx: Context) -> tuple[date, str] | None:
@@ -142,7 +174,7 @@ def schedule_next_reminder(assignment: Assignment, *, now=None, ctx: Context | N
 
     The services call this after every assignment, extension, reply or state change;
     a closed assignment gets None and drops out of the sweep's index."""
-    _current, next_at = plan(assignment, now or clock.now(), ctx or Context.load())
+    _current, next_at = plan(assignment, now or clock.now(), ctx or Context.of(assignment))
     Assignment.objects.filter(pk=assignment.pk).update(next_reminder_at=next_at)
     assignment.next_reminder_at = next_at
     return next_at
@@ -155,15 +187,20 @@ def reschedule_open_assignments(*, now=None, batch_size: int = 2000) -> int:
     The sweep fixes a stale value by itself once it comes due, but a point added before
     it (say "14 days before") would be missed without this."""
     now = now or clock.now()
-    ctx = Context.load()
+    contexts = Contexts()
     changed, last_pk = 0, 0
     while True:
-        chunk = list(Assignment.objects.open().filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+        chunk = list(
+            Assignment.objects.open()
+            .filter(pk__gt=last_pk)
+            .select_related("proposal")
+            .order_by("pk")[:batch_size]
+        )
         if not chunk:
             return changed
         planned = []
         for assignment in chunk:
-            _current, next_at = plan(assignment, now, ctx)
+            _current, next_at = plan(assignment, now, contexts.of(assignment))
             if next_at != assignment.next_reminder_at:
                 planned.append((assignment, None, next_at))
         if planned:

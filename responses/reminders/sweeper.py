@@ -24,7 +24,7 @@ from responses.models import (
 )
 from responses.reminders.common import BATCH_SIZE, CLAIM_LEASE, log
 from responses.reminders.delivery import queue_digests
-from responses.reminders.schedule import Context, Point, _reschedule, plan, target_of
+from responses.reminders.schedule import Contexts, Point, _reschedule, plan, target_of
 
 
 @dataclass
@@ -94,7 +94,9 @@ def _load(ids) -> list[Assignment]:
     )
 
 
-def _recipients(assignment, point, today, ctx, officers) -> tuple[list[tuple[int, str]], bool]:
+def _recipients(
+    assignment, point, today, ctx, officers, supervisors
+) -> tuple[list[tuple[int, str]], bool]:
     """The agency's officers; staff too once overdue (escalation); a key proposal's
     supervising leader too. As (user id, e-mail) pairs, and whether it escalated."""
     people = dict(officers.get(assignment.agency_id, ()))
@@ -108,12 +110,8 @@ def _recipients(assignment, point, today, ctx, officers) -> tuple[list[tuple[int
         people.update(dict(ctx.staff()))
         escalated = True
     proposal = assignment.proposal
-    if (
-        ctx.settings.notify_supervisor
-        and proposal.is_key
-        and proposal.supervisor_id in ctx.supervisors
-    ):
-        people.setdefault(proposal.supervisor_id, ctx.supervisors[proposal.supervisor_id])
+    if ctx.settings.notify_supervisor and proposal.is_key and proposal.supervisor_id in supervisors:
+        people.setdefault(proposal.supervisor_id, supervisors[proposal.supervisor_id])
     return sorted(people.items()), escalated
 
 
@@ -127,13 +125,13 @@ def _officers(agency_ids) -> dict[int, list[tuple[int, str]]]:
     return by_agency
 
 
-def _apply(assignments: list[Assignment], now: datetime, ctx: Context, result: SweepResult):
+def _apply(assignments: list[Assignment], now: datetime, contexts: Contexts, result: SweepResult):
     """Record, notify and reschedule a claimed batch, in a constant number of queries."""
     today = timezone.localdate(now)
     planned = []
     for assignment in assignments:
         try:
-            current, next_at = plan(assignment, now, ctx)
+            current, next_at = plan(assignment, now, contexts.of(assignment))
         except Exception as error:  # one bad record must not stop the others
             log.exception("reminder sweep: assignment %s failed, retried in 1 h", assignment.pk)
             result.failures.append((assignment.pk, repr(error)))
@@ -145,7 +143,7 @@ def _apply(assignments: list[Assignment], now: datetime, ctx: Context, result: S
     supervisor_ids = {
         a.proposal.supervisor_id for a, _p in due if a.proposal.is_key and a.proposal.supervisor_id
     }
-    ctx.supervisors = (
+    supervisors = (
         dict(User.objects.filter(pk__in=supervisor_ids, is_active=True).values_list("pk", "email"))
         if supervisor_ids
         else {}
@@ -153,7 +151,8 @@ def _apply(assignments: list[Assignment], now: datetime, ctx: Context, result: S
     audience = {}
     rows = []
     for assignment, point in due:
-        people, escalated = _recipients(assignment, point, today, ctx, officers)
+        ctx = contexts.of(assignment)
+        people, escalated = _recipients(assignment, point, today, ctx, officers, supervisors)
         audience[(assignment.pk, point.kind, point.on)] = (assignment, point, people, escalated)
         target = target_of(assignment, ctx)[1]
         rows.append(
@@ -211,14 +210,14 @@ def _apply(assignments: list[Assignment], now: datetime, ctx: Context, result: S
     result.rescheduled += len(planned)
 
 
-def _process(ids: list[int], now: datetime, ctx: Context, result: SweepResult) -> None:
+def _process(ids: list[int], now: datetime, contexts: Contexts, result: SweepResult) -> None:
     assignments = _load(ids)
     # Each attempt reports into its own result, merged only once its transaction commits.
     attempts = [assignments]
     batch = SweepResult(now=now)
     try:
         with transaction.atomic():
-            _apply(assignments, now, ctx, batch)
+            _apply(assignments, now, contexts, batch)
         result.merge(batch)
         return
     except Exception:
@@ -230,7 +229,7 @@ def _process(ids: list[int], now: datetime, ctx: Context, result: SweepResult) -
         one = SweepResult(now=now)
         try:
             with transaction.atomic():
-                _apply(rows, now, ctx, one)
+                _apply(rows, now, contexts, one)
         except Exception as error:
             log.exception("reminder sweep: assignment %s failed, retried in 1 h", rows[0].pk)
             result.failures.append((rows[0].pk, repr(error)))
@@ -243,7 +242,7 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False, batch_size: int
 
     A dry run claims nothing and writes nothing: it reports what would be sent."""
     now = now or clock.now()
-    ctx = Context.load()
+    contexts = Contexts()
     result = SweepResult(now=now, dry_run=dry_run)
     if dry_run:
         last_pk = 0
@@ -256,7 +255,7 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False, batch_size: int
             )
             if not ids:
                 break
-            _apply(_load(ids), now, ctx, result)
+            _apply(_load(ids), now, contexts, result)
             last_pk = ids[-1]
         return result
     while True:
@@ -267,8 +266,8 @@ def sweep(now: datetime | None = None, *, dry_run: bool = False, batch_size: int
             break
         claimed = _claim(ids, now)
         if claimed:
-            _process(claimed, now, ctx, result)
-    result.digests = queue_digests(now, ctx)
+            _process(claimed, now, contexts, result)
+    result.digests = queue_digests(now, contexts)
     for pk, error in result.failures:
         log.error("reminder sweep: assignment %s pushed back one hour: %s", pk, error)
     return result

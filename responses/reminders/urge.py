@@ -37,7 +37,7 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
     may_act_as_staff(by).enforce()
     current = lock(assignment)
     oversight.may_remind(by, current).enforce()
-    ctx = Context.load()
+    ctx = Context.of(current)
     officers = _officers([current.agency_id]).get(current.agency_id, [])
     proposal = current.proposal
     if not officers:

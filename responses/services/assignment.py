@@ -124,7 +124,7 @@ def assign_proposal(
     if taken is not None:
         raise TransitionError(_("%(agency)s已在办理此提案。"), params={"agency": taken.agency.name})
     _validate_roles([*live.values_list("role", flat=True), *(role for _a, role in agencies)])
-    rules = CommitteeRules.current()
+    rules = CommitteeRules.of(current.committee_id)
     assigned_at = assigned_at or clock.now()
     created = [
         _new_assignment(
@@ -190,7 +190,7 @@ def add_assignment(
         assigned_at=assigned_at or clock.now(),
         deadline=deadline,
         deadline_reason=deadline_reason,
-        rules=CommitteeRules.current(),
+        rules=CommitteeRules.of(current.committee_id),
         by=by,
     )
     # A new agency that owes a reply takes a replied proposal back to 办理中.
@@ -216,7 +216,9 @@ def change_deadline(assignment: Assignment, *, deadline: date, reason: str, by) 
     current = lock(assignment)
     oversight.may_change_deadline(by, current).enforce()
     reason = required_text(reason, _("请说明调整期限的理由。"))
-    latest = deadlines.latest_extension(timezone.localdate(current.assigned_at))
+    latest = deadlines.latest_extension(
+        timezone.localdate(current.assigned_at), deadlines.rules_for(current)
+    )
     if current.state != AssignmentState.REHANDLING and deadline > latest.date:
         raise TransitionError(
             _("办理期限不能晚于%(latest)s（%(rule)s）。"),

@@ -75,7 +75,7 @@ def send_back_for_rehandling(
     """重新办理: after a 不满意, the agency handles the proposal again with a new deadline
     (default 1 month from today)."""
     oversight.may_send_back(by, assignment).enforce()
-    computed = deadlines.rehandling_deadline(clock.today())
+    computed = deadlines.rehandling_deadline(clock.today(), deadlines.rules_for(assignment))
     if deadline is not None:
         computed = deadlines.set_by_staff(
             deadline,

@@ -19,14 +19,13 @@ from proposals.workflow import (
     record_event,
     required_text,
 )
-from responses import handling, oversight, policies
+from responses import deadlines, handling, oversight, policies
 from responses.handling import missing_opinions
 from responses.models import (
     CLASSIFICATION_LABELS,
     REPLYING_ROLES,
     Assignment,
     AssignmentState,
-    CommitteeRules,
     Reply,
     ReplyDocument,
     ReplyStatus,
@@ -38,9 +37,9 @@ from responses.services.base import (
 )
 
 
-def _classification_scheme(code: str) -> str:
+def _classification_scheme(code: str, assignment: Assignment) -> str:
     """The committee's scheme, which the reply's code must belong to."""
-    scheme = CommitteeRules.current().classification_scheme
+    scheme = deadlines.rules_for(assignment).classification_scheme
     if code not in CLASSIFICATION_LABELS[scheme]:
         raise TransitionError(
             _("办理类型必须是 %(codes)s 之一。"),
@@ -85,7 +84,7 @@ def file_reply(
             _("尚未收到会办意见：%(agencies)s。请等待其提交，或联系提案委员会免于等待。"),
             params={"agencies": "、".join(a.agency.name for a in waiting)},
         )
-    scheme = _classification_scheme(classification)
+    scheme = _classification_scheme(classification, current)
     signer = required_text(signer, _("请填写签发人。"))
     if replied_at > clock.now() + timedelta(minutes=5):
         raise TransitionError(_("答复时间不能晚于现在。"))

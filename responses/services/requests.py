@@ -129,7 +129,9 @@ def request_extension(
             _("申请延至的日期必须晚于现在的期限 %(deadline)s。"),
             params={"deadline": current.deadline},
         )
-    latest = deadlines.latest_extension(timezone.localdate(current.assigned_at))
+    latest = deadlines.latest_extension(
+        timezone.localdate(current.assigned_at), deadlines.rules_for(current)
+    )
     if requested_deadline > latest.date:
         raise TransitionError(
             _("延期不能超过%(latest)s（%(rule)s）。"),
@@ -175,6 +177,7 @@ def decide_extension(
             approved_by=by,
             reason=request.reason,
             previous=assignment.deadline,
+            rules=deadlines.rules_for(assignment),
         )
         Assignment.objects.filter(pk=assignment.pk).update(deadline=extended.date)
         assignment.deadline = extended.date

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from accounts.policies import may_act_as_staff
+from committees import scope
 from proposals import transitions
 from proposals.models import Action, Category, Proposal, ProposalKind, Session, Sponsor, SponsorKind
 from proposals.services import (
@@ -132,15 +133,18 @@ def run_import(
 
 # --- Looking things up once per file ---------------------------------------------------
 class _Lookups:
-    def __init__(self, rows: list[SourceRow]):
-        self.sessions = {s.name: s for s in Session.objects.all()}
-        self.categories = {c.name: c for c in Category.objects.all()}
+    """Sessions, categories and sponsors of the importing user's committee."""
+
+    def __init__(self, rows: list[SourceRow], committee):
+        self.committee = committee
+        self.sessions = {s.name: s for s in Session.objects.filter(committee=committee)}
+        self.categories = {c.name: c for c in Category.objects.filter(committee=committee)}
         names = set()
         for row in rows:
             names.update(_names(row.values.get("lead")))
             names.update(_names(row.values.get("co")))
         self.sponsors = defaultdict(list)
-        for sponsor in Sponsor.objects.filter(name__in=names):
+        for sponsor in Sponsor.objects.filter(committee=committee, name__in=names):
             self.sponsors[sponsor.name].append(sponsor)
         numbers = set()
         for row in rows:
@@ -149,7 +153,7 @@ class _Lookups:
                 numbers.add(int(found.group(1)))
         self.existing = {
             (p.session_id, p.number): p
-            for p in Proposal.objects.filter(number__in=numbers)
+            for p in Proposal.objects.filter(committee=committee, number__in=numbers)
             .select_related("category", "supervisor")
             .prefetch_related("sponsorships__sponsor")
         }
@@ -190,7 +194,7 @@ def _names(value) -> list[str]:
 
 # --- One row ---------------------------------------------------------------------------
 def _import_rows(rows, report: ImportReport, *, by, progress) -> None:
-    lookups = _Lookups(rows)
+    lookups = _Lookups(rows, scope.of_user(by))
     seen: dict[tuple[int, int], int] = {}
     for source in rows:
         row = RowReport(row=source.number)
@@ -352,10 +356,12 @@ def _parse_flag(value, errors) -> bool | None:
 
 
 # --- Applying a row through the services -----------------------------------------------
-def _materialize(ref: _SponsorRef, row: RowReport) -> Sponsor:
+def _materialize(ref: _SponsorRef, lookups: _Lookups, row: RowReport) -> Sponsor:
     if ref.sponsor is not None:
         return ref.sponsor
-    sponsor, created = Sponsor.objects.get_or_create(name=ref.name, kind=ref.kind)
+    sponsor, created = Sponsor.objects.get_or_create(
+        committee=lookups.committee, name=ref.name, kind=ref.kind
+    )
     if created:
         row.notes.append(
             _("新建提案人“%(name)s”（%(kind)s）。")
@@ -365,8 +371,8 @@ def _materialize(ref: _SponsorRef, row: RowReport) -> Sponsor:
 
 
 def _apply(parsed: _Parsed, lookups: _Lookups, row: RowReport, *, by) -> None:
-    lead = _materialize(parsed.lead, row)
-    co = [_materialize(ref, row) for ref in parsed.co]
+    lead = _materialize(parsed.lead, lookups, row)
+    co = [_materialize(ref, lookups, row) for ref in parsed.co]
     existing = lookups.existing.get((parsed.session.pk, parsed.number))
     if existing is None:
         create_proposal(

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from proposals.models import Proposal
 from responses import deadlines
-from responses.models import Assignment, ExtensionRequest, ReassignmentRequest, RequestStatus
+from responses.models import (
+    Assignment,
+    CommitteeRules,
+    ExtensionRequest,
+    ReassignmentRequest,
+    RequestStatus,
+)
 from responses.services import (
     add_assignment,
     assign_proposal,
@@ -47,7 +53,7 @@ def assign(request, pk):
         Proposal.objects.select_related("session").prefetch_related("sponsorships__sponsor"),
         pk=pk,
     )
-    form = AssignForm(request.POST or None)
+    form = AssignForm(request.POST or None, rules=CommitteeRules.of(proposal.committee_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_or_report(
@@ -114,7 +120,9 @@ def _assignment(pk):
 
 def deadline(request, pk):
     assignment = _assignment(pk)
-    latest = deadlines.latest_extension(timezone.localdate(assignment.assigned_at))
+    latest = deadlines.latest_extension(
+        timezone.localdate(assignment.assigned_at), deadlines.rules_for(assignment)
+    )
     return action_page(
         request,
         form=ChangeDeadlineForm(request.POST or None, initial={"deadline": assignment.deadline}),

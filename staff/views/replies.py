@@ -87,7 +87,7 @@ def send_back(request, pk):
         Assignment.objects.select_related("agency", "proposal__session"), pk=pk
     )
     proposal = assignment.proposal
-    computed = deadlines.rehandling_deadline(timezone.localdate())
+    computed = deadlines.rehandling_deadline(timezone.localdate(), deadlines.rules_for(assignment))
 
     def perform(data):
         return send_back_for_rehandling(
