@@ -1,18 +1,19 @@
 """A reply letter kept across a refused save, so the officer need not choose it again.
 
 When 填报答复 is refused (a form error, or the service saying no, e.g. a joint opinion
-still missing) the letter that came with it is stored in the private media storage under
-a random name, and the page carries a signed token for it (`kept_letter`): bound to the
-user and the assignment, valid for MAX_AGE. Sending the form again without a new file
-files the kept one, byte for byte; a new file replaces it.
+still missing) the letter that came with it is stored in the private media storage
+(kept-letters/<user>-<assignment>-<unix time>-<random>), and the page carries a signed
+token for it (`kept_letter`): bound to the user and the assignment, valid for MAX_AGE.
+Sending the form again without a new file files the kept one, byte for byte; a new file
+replaces it.
 
 Bounded: only a letter that passed the form's name and size checks and the content check
 is kept, one per user and assignment (keeping another deletes the earlier), and every
-keep deletes the kept letters older than MAX_AGE. A successful save deletes the one it
-used. Nothing here is a step of the workflow: no row, no event.
+keep deletes the kept letters older than MAX_AGE (read from their names: no per-file
+query to the storage). A successful save deletes the one it used. Nothing here is a step
+of the workflow: no row, no event.
 """
 
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,8 +25,6 @@ from django.utils import timezone
 
 from responses.documents.service import delete_quietly
 from responses.documents.sniff import RejectedDocument, inspect_upload
-
-logger = logging.getLogger(__name__)
 
 FOLDER = "kept-letters"
 MAX_AGE = timedelta(hours=12)

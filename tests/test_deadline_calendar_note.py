@@ -91,7 +91,8 @@ def test_a_finished_assignment_no_longer_mentions_it(client, bob, agency):
     counted_by_weekends(done)
     client.force_login(bob)
     page = client.get(reverse("officer:assignment", kwargs={"assignment_id": done.pk}))
-    assert NEUTRAL not in page.content.decode()
+    html = page.content.decode()
+    assert UNKNOWN not in html and NEUTRAL not in html
 
 
 def test_the_assign_page_says_it_once_for_the_computed_date(
@@ -102,3 +103,4 @@ def test_the_assign_page_says_it_once_for_the_computed_date(
     client.force_login(calendar_editor)
     page = client.get(reverse("staff:proposal-assign", args=[proposal.pk])).content.decode()
     assert page.count(UNKNOWN) == 1
+    assert f'<a href="{reverse("admin:responses_calendarday_changelist")}">' in page
