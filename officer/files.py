@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.views.decorators.cache import never_cache
 
 from officer import selectors
+from responses.documents import naming
 from responses.documents.sniff import CONTENT_TYPES
 from responses.models import RenderStatus
 
@@ -29,6 +30,7 @@ class Served:
     filename: str
     content_type: str
     inline: bool
+    fallback: str = ""  # the ASCII name for clients that read only `filename`
 
 
 def _serve(request, find) -> FileResponse:
@@ -46,25 +48,26 @@ def _serve(request, find) -> FileResponse:
         handle = served.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=not served.inline,
-        filename=served.filename,
-        content_type=served.content_type,
+    response = FileResponse(handle, content_type=served.content_type)
+    response["Content-Disposition"] = naming.content_disposition(
+        served.filename, attachment=not served.inline, fallback=served.fallback
     )
+    return response
 
 
 @login_required
 @never_cache  # confidential until published: no shared cache may keep a copy
 def document_pdf(request, document_id):
-    """The rendered PDF, shown inline (the reply preview embeds it)."""
+    """The rendered PDF, shown inline (the reply preview embeds it), named for what it is
+    (第280号提案的答复.pdf), as the public gets it: it is our rendering, not the upload."""
 
     def find():
         document = selectors.document_for(request.user, document_id)
         if document.render_status != RenderStatus.READY:
             return None
-        stem = PurePath(document.original_name).stem or "reply"
-        return Served(document.pdf, f"{stem}.pdf", "application/pdf", inline=True)
+        name = naming.public_file_name(document, ".pdf")
+        fallback = naming.ascii_file_name(document, ".pdf")
+        return Served(document.pdf, name, "application/pdf", inline=True, fallback=fallback)
 
     return _serve(request, find)
 

@@ -9,6 +9,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import clock
+
 REPLY_EXTENSIONS = (".doc", ".docx", ".wps", ".pdf")
 OPINION_EXTENSIONS = (".doc", ".docx", ".wps", ".pdf")
 
@@ -43,6 +45,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
 
 
 class ReassignmentForm(OfficerForm):
@@ -120,11 +129,17 @@ class ReplyForm(OfficerForm):
         widget=forms.RadioSelect,
         initial="1",
     )
-    replied_on = forms.DateField(label=_("答复时间"), widget=DateInput())
+    replied_on = forms.DateField(label=_("答复日期"), widget=DateInput())
+    replied_time = forms.TimeField(
+        label=_("答复时间"),
+        widget=TimeInput(),
+        help_text=_("答复函签发的时间（北京时间），默认为现在。"),
+    )
 
-    def __init__(self, *args, rules, has_letter=False, **kwargs):
+    def __init__(self, *args, rules, has_letter=False, kept=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_letter = has_letter
+        self.kept = kept  # a letter kept from a refused save (officer.kept_letters)
         self.fields["classification"].choices = rules.classification_choices()
         limit = filesizeformat(settings.REPLY_UPLOAD_MAX_BYTES)
         self.fields["upload"].help_text = _(
@@ -134,10 +149,17 @@ class ReplyForm(OfficerForm):
             self.fields["upload"].help_text += str(
                 _("已上传的答复函会保留；再次选择文件将作为新的附件上传。")
             )
-        self.fields["upload"].required = not has_letter
-        self.fields["replied_on"].widget.attrs["max"] = f"{timezone.localdate():%Y-%m-%d}"
+        if kept is not None:
+            self.fields["upload"].help_text += str(
+                _("已上传的“%(name)s”会保留，无需重新选择；选择其他文件将替换它。")
+                % {"name": kept.name}
+            )
+        self.fields["upload"].required = not (has_letter or kept)
+        now = timezone.localtime(clock.now())
+        self.fields["replied_on"].widget.attrs["max"] = f"{now:%Y-%m-%d}"
         if not self.is_bound and "replied_on" not in self.initial:
-            self.initial["replied_on"] = timezone.localdate()
+            self.initial["replied_on"] = now.date()
+            self.initial["replied_time"] = now.time().replace(second=0, microsecond=0)
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -148,9 +170,10 @@ class ReplyForm(OfficerForm):
         )
 
     def replied_at(self) -> dt.datetime:
-        """The reply date at the start of that local day (a letter carries a date only)."""
-        day = self.cleaned_data["replied_on"]
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        """The moment the officer gave, in the committee's time zone (Asia/Shanghai)."""
+        day, time = self.cleaned_data["replied_on"], self.cleaned_data["replied_time"]
+        moment = dt.datetime.combine(day, time.replace(tzinfo=None))
+        return timezone.make_aware(moment, timezone.get_default_timezone())
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -167,6 +190,7 @@ class ReplyForm(OfficerForm):
 
     @classmethod
     def initial_from(cls, reply) -> dict:
+        local = timezone.localtime(reply.replied_at).replace(second=0, microsecond=0)
         return {
             "classification": reply.classification,
             "summary": reply.summary,
@@ -174,5 +198,7 @@ class ReplyForm(OfficerForm):
             "contact": reply.contact,
             "contact_phone": reply.contact_phone,
             "is_public": "1" if reply.is_public else "0",
-            "replied_on": timezone.localdate(reply.replied_at),
+            "replied_on": local.date(),
+            # A reply filed before the time was asked for says 00:00: not a time, ask again.
+            "replied_time": None if local.time() == dt.time.min else local.time(),
         }

@@ -230,7 +230,9 @@ def document_for(user, document_id: int) -> ReplyDocument:
 
     Raises ReplyDocument.DoesNotExist otherwise, so a guessed id looks like a missing one.
     """
-    document = ReplyDocument.objects.select_related("reply__assignment").get(pk=document_id)
+    document = ReplyDocument.objects.select_related(
+        "reply__assignment__agency", "reply__assignment__proposal"
+    ).get(pk=document_id)
     if not policies.may_read_letter(user, document.reply):
         raise ReplyDocument.DoesNotExist
     return document

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from common import clock
-from officer import selectors
+from officer import kept_letters, selectors
 from officer.filters import OfficerAssignmentFilter
 from officer.forms import ExtensionForm, OpinionForm, ReassignmentForm, ReplyForm
-from responses import deadlines, policies, services, timeliness
+from responses import deadlines, handling, policies, services, timeliness
 from responses.models import ReplyStatus, Role
+from responses.templatetags.reply_words import reply_moment
 
 PAGE_SIZE = 20
 
@@ -263,27 +264,34 @@ def file_opinion(request, assignment_id):
 @officer_required
 @require_http_methods(["GET", "POST"])
 def file_reply(request, assignment_id):
-    """填报答复: the letter and its details, saved as a draft; the preview comes next."""
+    """填报答复: the letter and its details, saved as a draft; the preview comes next.
+
+    A missing joint opinion is said at the top before anything is typed; a refused save
+    keeps its letter (officer.kept_letters) so it need not be chosen again."""
     assignment = _own(selectors.own_assignment, request, assignment_id)
     draft = (
         assignment.replies.filter(status=ReplyStatus.DRAFT).prefetch_related("documents").first()
     )
     has_letter = bool(draft and draft.documents.all())
+    kept = None
     if request.method == "POST":
+        kept = kept_letters.restore(
+            request.POST.get(kept_letters.FIELD, ""), user=request.user, assignment=assignment
+        )
         form = ReplyForm(
             request.POST,
             request.FILES,
             has_letter=has_letter,
+            kept=kept,
             rules=deadlines.rules_for(assignment),
         )
         if form.is_valid():
-            try:
-                reply = services.file_reply(assignment, by=request.user, **form.service_kwargs())
-            except services.TransitionError as exc:
-                form.add_error(None, exc.messages)
-            else:
+            reply, kept = _file_reply(request, assignment, form, kept)
+            if reply is not None:
                 messages.success(request, _("答复已保存，请核对转换后的 PDF 后确认。"))
                 return redirect("officer:reply", reply_id=reply.pk)
+        elif "upload" not in form.errors and form.cleaned_data.get("upload"):
+            kept = _keep(request, assignment, form.cleaned_data["upload"]) or kept
     else:
         initial = ReplyForm.initial_from(draft) if draft else {}
         form = ReplyForm(
@@ -292,8 +300,41 @@ def file_reply(request, assignment_id):
     return render(
         request,
         "officer/reply_form.html",
-        {"assignment": assignment, "proposal": assignment.proposal, "form": form, "draft": draft},
+        {
+            "assignment": assignment,
+            "proposal": assignment.proposal,
+            "form": form,
+            "draft": draft,
+            "kept": kept,
+            "kept_field": kept_letters.FIELD,
+            "missing_opinions": handling.missing_opinions(assignment),
+        },
     )
+
+
+def _keep(request, assignment, upload):
+    return kept_letters.keep(upload, user=request.user, assignment=assignment)
+
+
+def _file_reply(request, assignment, form, kept):
+    """Call the service with the new letter, or the kept one; (reply or None, kept)."""
+    kwargs = form.service_kwargs()
+    fresh = kwargs["upload"]
+    letter = None if fresh is not None or kept is None else kept.open()
+    try:
+        reply = services.file_reply(
+            assignment, by=request.user, **kwargs | {"upload": fresh or letter}
+        )
+    except services.TransitionError as exc:
+        form.add_error(None, exc.messages)
+        if fresh is not None:
+            kept = _keep(request, assignment, fresh) or kept
+        return None, kept
+    finally:
+        if letter is not None:
+            letter.close()
+    kept_letters.discard(kept)
+    return reply, None
 
 
 @officer_required
@@ -335,11 +376,27 @@ def confirm_reply(request, reply_id):
             "assignment": reply.assignment,
             "proposal": reply.assignment.proposal,
             "title": _("确认答复"),
-            "question": _("确认后答复将锁定，不能再修改。请先核对答复函 PDF。"),
+            "question": _(
+                "确认后，本单位的这份答复即为正式答复：内容和答复函将锁定，不能再修改或更换；"
+                "提案人可以查看并评价；公开的答复在提案公开后刊登在公开网站上。"
+            ),
+            "details": _reply_facts(reply),
+            "irreversible": _("此操作不能撤销。如确认后发现错误，只能联系提案委员会退回。"),
             "button": _("确认答复"),
             "back_url": reverse("officer:reply", kwargs={"reply_id": reply.pk}),
         },
     )
+
+
+def _reply_facts(reply) -> list[tuple[str, str]]:
+    """What is being confirmed, as the officer will no longer be able to change it."""
+    return [
+        (_("办理类型"), reply.classification_display),
+        (_("答复时间"), reply_moment(reply.replied_at)),
+        (_("签发人"), reply.signer),
+        (_("公开属性"), _("公开") if reply.is_public else _("不公开")),
+        (_("答复函"), "、".join(d.original_name for d in reply.documents.all()) or "—"),
+    ]
 
 
 @officer_required

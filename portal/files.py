@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from responses.documents import naming
 from responses.documents.scrub import ScrubError, public_copy
 from responses.models import AssignmentState, RenderStatus, Reply, ReplyDocument
 
@@ -28,10 +29,16 @@ CONTENT_TYPES = {
 
 
 def public_documents():
-    return ReplyDocument.objects.filter(
-        reply__in=Reply.objects.public(),
-        reply__assignment__proposal__is_published=True,
-    ).exclude(reply__assignment__state=AssignmentState.WITHDRAWN)
+    return (
+        ReplyDocument.objects.select_related(
+            "reply__assignment__proposal", "reply__assignment__agency"
+        )
+        .filter(
+            reply__in=Reply.objects.public(),
+            reply__assignment__proposal__is_published=True,
+        )
+        .exclude(reply__assignment__state=AssignmentState.WITHDRAWN)
+    )
 
 
 def _open(field):
@@ -48,13 +55,10 @@ def reply_document_pdf(request, pk):
     document = get_object_or_404(
         public_documents().filter(render_status=RenderStatus.READY).exclude(pdf=""), pk=pk
     )
-    name = PurePath(document.original_name).stem + ".pdf"
-    return FileResponse(
-        _open(document.pdf),
-        content_type="application/pdf",
-        as_attachment=request.GET.get("download") == "1",
-        filename=name,
-    )
+    download = request.GET.get("download") == "1"
+    response = FileResponse(_open(document.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = _disposition(document, ".pdf", attachment=download)
+    return response
 
 
 @require_GET
@@ -72,9 +76,20 @@ def reply_document_original(request, pk):
         # Publishing the unscrubbed file could publish its author: the PDF stays available.
         logger.warning("original of document %s not published: cannot scrub it", document.pk)
         raise Http404 from None
-    return FileResponse(
+    response = FileResponse(
         io.BytesIO(published),
         content_type=CONTENT_TYPES.get(document.doc_type, "application/octet-stream"),
-        as_attachment=True,
-        filename=document.original_name,
+    )
+    suffix = PurePath(document.original_name).suffix.lower() or f".{document.doc_type}"
+    response["Content-Disposition"] = _disposition(document, suffix, attachment=True)
+    return response
+
+
+def _disposition(document, suffix: str, *, attachment: bool) -> str:
+    """Named for what it is (第280号提案的答复.doc) in the reader's language, not by the
+    agency's own file name (responses.documents.naming)."""
+    return naming.content_disposition(
+        naming.public_file_name(document, suffix),
+        attachment=attachment,
+        fallback=naming.ascii_file_name(document, suffix),
     )

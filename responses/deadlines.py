@@ -69,6 +69,10 @@ class ComputedDate:
     def explanation(self) -> str:
         return join(*describe(self.changes), *(note() for note in self.notes))
 
+    @property
+    def unknown_years(self) -> list[int]:
+        return unknown_years(self.changes)
+
 
 def rules_for(assignment) -> CommitteeRules:
     """The rules of the committee the assignment's proposal belongs to."""
@@ -349,13 +353,22 @@ def _shift_sentence(change: DeadlineChange) -> str:
         notes.append(_("%(day)s %(label)s → 顺延至 %(due)s") % values)
     elif day.weekday() >= 5:
         notes.append(_("%(day)s %(label)s，不顺延") % values)
-    if not change.calendar_known:
-        years = [y for y in range(day.year, due.year + 1) if y not in _OFFICIAL_YEARS]
-        notes.append(
-            _("%(years)s 年的法定节假日尚未收录，仅按周末计算，请在“工作日历调整”中补录")
-            % {"years": "、".join(str(y) for y in years or [day.year])}
-        )
     return join(*notes)
+
+
+def unknown_years(changes: Iterable[DeadlineChange]) -> list[int]:
+    """The years whose public holidays the calendar did not know when a step shown in the
+    explanation moved (or kept) the date: counted by weekends only. Not a sentence: the
+    page says it once, to whoever can add the year (templatetags/deadline_words.py)."""
+    changes = list(changes)
+    years = set()
+    for i, change in enumerate(changes):
+        if change.kind != Kind.SHIFT or change.calendar_known or _replaced(changes[i + 1 :]):
+            continue
+        day, due = change.day or change.date, change.date
+        missing = [y for y in range(day.year, due.year + 1) if y not in _OFFICIAL_YEARS]
+        years.update(missing or [day.year])
+    return sorted(years)
 
 
 # --- Recomputing after a calendar change ---------------------------------------------------

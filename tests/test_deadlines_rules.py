@@ -172,7 +172,9 @@ def test_a_year_the_official_calendar_does_not_know_is_counted_by_weekends_and_s
     computed = deadlines.reply_deadline(D(2026, 10, 20), rules, calendar=official)
 
     assert computed.date == D(2027, 1, 20)
-    assert "2027 年的法定节假日尚未收录" in computed.explanation
+    # Said once per page by whoever shows it (templatetags/deadline_words), not per date.
+    assert computed.unknown_years == [2027]
+    assert "尚未收录" not in computed.explanation
 
 
 def test_staff_corrections_override_the_official_calendar(rules):
@@ -183,7 +185,7 @@ def test_staff_corrections_override_the_official_calendar(rules):
 
     assert computed.date == D(2027, 1, 22)
     assert "2027-01-20 春节 → 顺延至 2027-01-22" in computed.explanation
-    assert "尚未收录" not in computed.explanation
+    assert computed.unknown_years == []
 
 
 def test_the_calendar_loads_staff_corrections_from_the_database(db, rules):

@@ -7,17 +7,19 @@ request. Set JIANYAN_SCREENSHOTS=<dir> to keep a screenshot of every page.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from config.celery_app import app as celery_app
 from proposals.models import Status
 from responses import deadlines
-from responses.models import AssignmentState, RenderStatus, Reply, ReplyStatus
+from responses.models import Assignment, AssignmentState, RenderStatus, Reply, ReplyStatus
 from responses.models import Role as AssignmentRole
-from responses.services import assign_proposal
+from responses.services import accept_assignment, assign_proposal, waive_joint_opinions
 from tests import corpus
 from tests.factories import ProposalFactory
 
@@ -157,6 +159,9 @@ def test_an_officer_accepts_files_previews_and_confirms_a_reply(live_server, bro
     expect(page.locator(".tag-render-ready")).to_have_text("已完成")
     check(page, "4-preview", pdf_frame=frame)
 
+    page.get_by_role("link", name="确认答复…").click()
+    page.wait_for_url(f"**/agency/replies/{reply.pk}/confirm/")
+    expect(page.get_by_text("此操作不能撤销。")).to_be_visible()
     with page.expect_navigation():
         page.get_by_role("button", name="确认答复").click()
     expect(page.locator(".message-success")).to_contain_text("答复已确认")
@@ -170,4 +175,107 @@ def test_an_officer_accepts_files_previews_and_confirms_a_reply(live_server, bro
     assert (reply.classification, reply.signer, reply.is_public) == ("A", "张局长", True)
     assert assignment.state == AssignmentState.REPLIED
     assert assignment.proposal.status == Status.REPLIED
+    context.close()
+
+
+# --- The reply flow of a lead agency (issue #13), on a desktop and on a phone ------------
+
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def waiting_lead(alice, bob, agency, other_agency, session):
+    """Bob's agency leads; the assisting 苏州市财政局 has not sent its opinion. Assigned
+    three days ago, so a reply dated yesterday afternoon is a real, past time."""
+    proposal = ProposalFactory(
+        session=session, number=280, title="关于优化营商环境的建议", status=Status.REGISTERED
+    )
+    lead, _assisting = assign_proposal(
+        proposal,
+        agencies=[(agency, AssignmentRole.LEAD), (other_agency, AssignmentRole.ASSISTING)],
+        by=alice,
+    )
+    accept_assignment(lead, by=bob)
+    Assignment.objects.filter(pk=lead.pk).update(assigned_at=timezone.now() - timedelta(days=3))
+    return lead
+
+
+def fits_the_screen(page):
+    """Nothing wider than the window (a phone must not scroll sideways)."""
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= page.evaluate("window.innerWidth") + 1, f"{page.url}: {width}px wide"
+
+
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_lead_is_told_of_the_missing_opinion_keeps_its_letter_and_confirms_on_a_second_page(
+    live_server, browser, waiting_lead, alice, device
+):
+    context = browser.new_context(bypass_csp=True, locale="zh-CN", **device)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("用户名").fill("bob")
+    page.get_by_label("密码").fill("pw-for-tests-1")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/agency/")
+
+    # Before anything is typed: the assignment page says who is missing and what to do.
+    page.goto(f"{live_server.url}/agency/assignments/{waiting_lead.pk}/")
+    notice = page.locator(".notice-missing-opinions")
+    expect(notice).to_contain_text("尚未收到会办意见：苏州市财政局（协办")
+    expect(notice).to_contain_text("免于等待会办意见")
+    expect(page.get_by_role("link", name="填报答复")).to_have_count(0)
+    fits_the_screen(page)
+    check(page, f"flow-1-assignment-{device['viewport']['width']}")
+
+    # …and so does the top of the reply form.
+    page.goto(f"{live_server.url}/agency/assignments/{waiting_lead.pk}/reply/")
+    top = page.locator(".notice-missing-opinions")
+    expect(top).to_be_visible()
+    assert top.bounding_box()["y"] < page.get_by_label("答复函").bounding_box()["y"]
+    fits_the_screen(page)
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    page.get_by_label("答复函").set_input_files(str(corpus.path("zh/reply-118.doc")))
+    page.get_by_label("A：已经解决或基本解决").check()
+    page.get_by_label("答复内容").fill("已将建议纳入年度工作计划。")
+    page.get_by_label("签发人").fill("张局长")
+    page.get_by_label("答复日期").fill(f"{yesterday:%Y-%m-%d}")
+    page.get_by_label("答复时间").fill("14:57")
+    page.get_by_role("button", name="保存并预览").click()
+
+    # Refused, and the letter is kept: no need to choose it again.
+    expect(page.locator(".form-errors")).to_contain_text("尚未收到会办意见：苏州市财政局")
+    expect(page.locator(".kept-letter")).to_have_text("已上传：reply-118.doc（保留）")
+    assert not Reply.objects.exists()
+    fits_the_screen(page)
+    check(page, f"flow-2-refused-{device['viewport']['width']}")
+
+    waive_joint_opinions(waiting_lead, by=alice)  # staff decide not to wait
+    page.get_by_role("button", name="保存并预览").click()
+    page.wait_for_url("**/agency/replies/*/")
+    reply = Reply.objects.get()
+    assert reply.documents.get().original_name == "reply-118.doc"
+    expect(page.get_by_text(f"{yesterday:%Y-%m-%d} 14:57")).to_be_visible()
+    page.locator("iframe.pdf-frame").wait_for(timeout=RENDER_TIMEOUT_MS)
+    fits_the_screen(page)
+
+    # 确认答复 asks on a page of its own, which says it cannot be undone.
+    page.get_by_role("link", name="确认答复…").click()
+    page.wait_for_url(f"**/agency/replies/{reply.pk}/confirm/")
+    expect(page.get_by_text("此操作不能撤销。")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(f"{yesterday:%Y-%m-%d} 14:57")
+    reply.refresh_from_db()
+    assert reply.status == ReplyStatus.DRAFT
+    confirm = page.get_by_role("button", name="确认答复")
+    confirm.scroll_into_view_if_needed()
+    expect(confirm).to_be_in_viewport()
+    fits_the_screen(page)
+    check(page, f"flow-3-confirm-{device['viewport']['width']}")
+    with page.expect_navigation():
+        confirm.click()
+    expect(page.locator(".message-success")).to_contain_text("答复已确认")
+    reply.refresh_from_db()
+    assert reply.status == ReplyStatus.CONFIRMED
+    assert timezone.localtime(reply.replied_at).strftime("%H:%M") == "14:57"
     context.close()

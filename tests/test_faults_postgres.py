@@ -280,6 +280,7 @@ def officer(client: Client, assignments: list[int], filed: list, stop: threading
                     "is_public": "1",
                     # The committee's date, not the machine's (UTC): they differ at night.
                     "replied_on": timezone.localdate().isoformat(),
+                    "replied_time": f"{timezone.localtime():%H:%M}",
                 },
                 files={"upload": ("答复函.pdf", letter, "application/pdf")},
             )

@@ -142,6 +142,7 @@ def reply_form(upload) -> dict:
         "signer": "张局长",
         "is_public": "1",
         "replied_on": timezone.localdate().isoformat(),
+        "replied_time": f"{timezone.localtime():%H:%M}",
         "upload": upload,
     }
 

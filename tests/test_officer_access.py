@@ -105,6 +105,7 @@ def test_another_agencys_officer_cannot_change_anything_by_posting(client, charl
             "signer": "张三",
             "is_public": "1",
             "replied_on": "2020-01-01",
+            "replied_time": "10:00",
         }
         assert client.post(url, data).status_code == 404, (name, url)
     assert snapshot() == before

@@ -83,6 +83,7 @@ def reply_data(**overrides):
         "contact_phone": "0512-65000000",
         "is_public": "1",
         "replied_on": "2025-06-02",
+        "replied_time": "09:30",
     }
     return data | overrides
 

@@ -1,5 +1,7 @@
 """A reply's files reach the agency's officers and staff only, streamed by a view."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -46,7 +48,9 @@ def test_the_rendered_pdf_is_shown_inline_and_never_cached(client, bob, document
     response = client.get(pdf_url(document))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline;")
-    assert "filename*=utf-8''%E5%85%B3%E4%BA%8E118" in response["Content-Disposition"]
+    # Our rendering, named for what it is (第118号提案的答复.pdf), not by the upload.
+    expected = quote(f"第{document.reply.assignment.proposal.number}号提案的答复.pdf")
+    assert f"filename*=UTF-8''{expected}" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert body(response) == document.pdf.open("rb").read()
 
@@ -55,7 +59,9 @@ def test_the_original_is_a_download_under_its_original_name_byte_for_byte(client
     client.force_login(bob)
     response = client.get(original_url(document))
     assert response["Content-Disposition"].startswith("attachment;")
-    assert ".docx" in response["Content-Disposition"]
+    # The agency's own file keeps the agency's own name.
+    own_name = quote("关于118号提案的答复.docx")
+    assert f"filename*=UTF-8''{own_name}" in response["Content-Disposition"]
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )

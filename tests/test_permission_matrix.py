@@ -89,7 +89,7 @@ EXPECTED = {
     "staff:proposal-assign": ({"pk": "proposal"}, STAFF_PAGE),
     "staff:proposal-add-assignment": ({"pk": "proposal"}, STAFF_PAGE),
     "staff:assignment-deadline": ({"pk": "assignment"}, STAFF_PAGE),
-    "staff:assignment-waive": ({"pk": "assignment"}, STAFF_ACTION),
+    "staff:assignment-waive": ({"pk": "assignment"}, STAFF_PAGE),  # GET: the confirmation
     "staff:requests": ({}, STAFF_PAGE),
     "staff:reassignment-decide": ({"pk": "reassignment"}, STAFF_PAGE),
     "staff:extension-decide": ({"pk": "extension"}, STAFF_PAGE),
@@ -422,6 +422,7 @@ def a_complete_form(world) -> dict:
         "is_public": "1",
         "is_key": "on",
         "replied_on": f"{today:%Y-%m-%d}",
+        "replied_time": "00:00",
         "requested_deadline": f"{later:%Y-%m-%d}",
         "deadline": f"{later:%Y-%m-%d}",
         "deadline_reason": "调整",

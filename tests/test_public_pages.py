@@ -55,7 +55,8 @@ def test_proposal_118_page_shows_every_field_of_the_seed_page(client, p118):
     assert "3个月" in html
     assert "2025-06-20 14:57" in html
     assert "A：已经解决" in html
-    assert "118号提案的答复.doc" in html
+    # Named for what it is, in the reader's language, not by the agency's file name.
+    assert "第118号建议的答复.doc" in html
     assert reverse("public:reply-pdf", args=[p118.document.pk]) in html
     assert reverse("public:reply-pdf", args=[p118.document.pk]) + "?download=1" in html
     assert reverse("public:reply-original", args=[p118.document.pk]) in html

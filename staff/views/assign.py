@@ -1,14 +1,14 @@
 """交办 and what follows it on the staff side: assign, add an agency, move a deadline,
 waive joint opinions, and decide the agencies' reassignment and extension requests."""
 
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from proposals.models import Proposal
 from responses import deadlines
+from responses.handling import missing_opinions
 from responses.models import (
     Assignment,
     CommitteeRules,
@@ -30,6 +30,7 @@ from staff.forms import (
     AssignForm,
     ChangeDeadlineForm,
     DecisionForm,
+    NoteForm,
     ReassignmentDecisionForm,
 )
 from staff.selectors import (
@@ -144,17 +145,28 @@ def deadline(request, pk):
     )
 
 
-@require_POST
 def waive(request, pk):
+    """免于等待会办意见: GET says what it does and that it cannot be undone; POST does it."""
     assignment = _assignment(pk)
-    run_or_report(
+    missing = missing_opinions(assignment) if assignment.is_open else []
+    return action_page(
         request,
-        lambda: waive_joint_opinions(
-            assignment, by=request.user, note=request.POST.get("note", "")
-        ),
+        form=NoteForm(request.POST if request.method == "POST" else None),
+        perform=lambda data: waive_joint_opinions(assignment, by=request.user, note=data["note"]),
         success=_("%(agency)s可不再等待会办意见，直接答复。") % {"agency": assignment.agency.name},
+        title=_("免于等待会办意见"),
+        submit=_("确认免于等待"),
+        intro=_(
+            "%(lead)s将不再等待%(missing)s的会办意见，可以直接答复提案人；这些单位不再被催办，"
+            "也不计逾期（仍可提交会办意见）。此操作不能撤销。"
+        )
+        % {
+            "lead": assignment.agency.name,
+            "missing": "、".join(a.agency.name for a in missing) or _("其他单位"),
+        },
+        back_url=_detail_url(assignment.proposal_id),
+        proposal=assignment.proposal,
     )
-    return redirect("staff:proposal-detail", pk=assignment.proposal_id)
 
 
 def requests(request):
