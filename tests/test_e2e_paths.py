@@ -27,8 +27,9 @@ from responses.services import (
     file_reply,
 )
 from tests import staff_data
-from tests.factories import CategoryFactory, OfficerFactory, SponsorFactory
+from tests.factories import CategoryFactory, OfficerFactory, ProposalFactory, SponsorFactory
 from tests.officer_data import make_document
+from tests.test_zh_wording import DENIED, compile_catalogues
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -293,3 +294,36 @@ def test_a_sponsor_reads_a_reply_and_rates_it(live_server, page, screen, sponsor
         Satisfaction.BASICALLY,
         "希望加快进度。",
     )
+
+
+# --- The admin's date and time helpers --------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_the_admins_date_helpers_speak_chinese(
+    live_server, browser, admin_user, zone, settings, tmp_path
+):
+    """The note under a time field shows only where the browser's clock is in another
+    zone than the committee's (Asia/Shanghai; the server says so in data-admin-utc-offset),
+    and then in Chinese, as do the calendar and clock shortcuts the admin's script adds."""
+    settings.LOCALE_PATHS = [compile_catalogues(tmp_path / "locale")]
+    proposal = ProposalFactory(title="关于加快推进我市工业互联网发展的建议")
+    context = browser.new_context(locale="zh-CN", timezone_id=zone, **SCREENS["desktop"])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("pw-for-tests-1")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/admin/proposals/proposal/{proposal.pk}/change/")
+    expect(page.locator("body")).to_have_attribute("data-admin-utc-offset", "28800")
+    expect(page.locator(".datetimeshortcuts").first).to_contain_text("今天")
+    note = page.locator(".timezonewarning")
+    if zone == "Asia/Shanghai":
+        expect(note).to_have_count(0)
+    else:
+        expect(note.first).to_have_text(
+            "注意：请按 Asia/Shanghai 时区填写时间（您的电脑时间比它慢 8 小时）。"
+        )
+    assert DENIED.findall(page.locator("body").inner_text()) == []
+    context.close()

@@ -114,14 +114,18 @@ def english_on(response) -> list[str]:
     return sorted(set(DENIED.findall(" ".join(read(response.content).parts))))
 
 
-@pytest.fixture(autouse=True)
-def catalogues(tmp_path, settings):
-    """Every .po of the project, compiled afresh."""
+def compile_catalogues(folder: Path) -> str:
+    """Every .po of the project compiled afresh into folder, for LOCALE_PATHS."""
     for po_path in LOCALE.glob("*/LC_MESSAGES/*.po"):
-        target = tmp_path / po_path.relative_to(LOCALE).with_suffix(".mo")
+        target = folder / po_path.relative_to(LOCALE).with_suffix(".mo")
         target.parent.mkdir(parents=True, exist_ok=True)
         polib.pofile(str(po_path)).save_as_mofile(str(target))
-    settings.LOCALE_PATHS = [str(tmp_path)]
+    return str(folder)
+
+
+@pytest.fixture(autouse=True)
+def catalogues(tmp_path, settings):
+    settings.LOCALE_PATHS = [compile_catalogues(tmp_path / "locale")]
 
 
 SKIPPED = re.compile(r"\.(json|xlsx|csv|pdf|docx?|xml|atom)$|/download|/files?/|/feed|/api/")
