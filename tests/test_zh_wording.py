@@ -28,6 +28,7 @@ from tests.public_data import make_published
 from tests.test_admin_pages import MODELS, change_url, changelist_url, world
 
 LOCALE = Path(django_settings.BASE_DIR) / "locale"
+AXES_MODELS = [model for model in MODELS if model._meta.app_label == "axes"]
 
 # English that Django, DRF, django-axes and django-filter write by default.
 DENYLIST = [
@@ -39,6 +40,9 @@ DENYLIST = [
     "Access failures",
     "Access logs",
     "access log",
+    "Access Log for",
+    "Attempted Access",
+    "Failed access",
     "Axes",
     "Ensure this value",
     "This field is required",
@@ -211,7 +215,15 @@ def test_the_admin_shows_no_english_defaults(client, admin_user):
     world()
     client.force_login(admin_user)
     pages = {}
-    for url in ["/admin/", "/admin/accounts/user/add/", "/admin/auth/group/add/"]:
+    for url in [
+        "/admin/",
+        "/admin/accounts/user/add/",
+        "/admin/auth/group/add/",
+        *(
+            change_url(model, model._default_manager.first()).replace("/change/", "/delete/")
+            for model in AXES_MODELS
+        ),
+    ]:
         pages[url] = english_on(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
     for model in MODELS:
         for url in [changelist_url(model), change_url(model, model._default_manager.first())]:
