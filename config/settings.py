@@ -62,7 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
-    "axes",
+    # django-axes, with a Chinese name in the admin (it ships none: staff/apps.py).
+    "staff.apps.AxesConfig",
     # The domain, bottom up; each imports only those above it in this list.
     "committees",
     "accounts",
@@ -252,6 +253,10 @@ LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# The empty choice of a django-filter list filter that names none of its own ("---------"
+# otherwise). Django's own empty choice, "- Select an option -", and the strings of other
+# packages that ship no Chinese are translated in locale/zh_Hans.
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 USE_TZ = True
 
 # --- Files -----------------------------------------------------------------------------

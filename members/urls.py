@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import files, views
 
 app_name = "members"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("my-proposals/", views.my_proposals, name="my-proposals"),
     path("my-proposals/<int:pk>/", views.my_proposal, name="my-proposal"),
     path("my-replies/<int:reply_id>/feedback/", views.feedback, name="my-feedback"),
+    path("my-replies/letters/<int:document_id>/", files.reply_letter, name="reply-letter"),
 ]

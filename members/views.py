@@ -13,13 +13,16 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from proposals import policies
 from responses import services
-from responses.models import Feedback, Reply, ReplyStatus, Satisfaction
+from responses.models import Feedback, RenderStatus, Reply, ReplyStatus, Satisfaction
 
 PAGE_SIZE = 20
 
 
 class FeedbackForm(forms.Form):
-    satisfaction = forms.ChoiceField(label=gettext_lazy("满意度"), choices=Satisfaction.choices)
+    # Three buttons, none chosen until the sponsor chooses (a list would offer 满意 first).
+    satisfaction = forms.ChoiceField(
+        label=gettext_lazy("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
     comment = forms.CharField(
         label=gettext_lazy("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -59,6 +62,11 @@ def my_proposal(request, pk):
         {
             "reply": reply,
             "feedback": reply.my_feedback[0] if reply.my_feedback else None,
+            "letters": [
+                document
+                for document in reply.documents.all()
+                if document.render_status == RenderStatus.READY and document.pdf
+            ],
             "form": FeedbackForm(
                 prefix=f"r{reply.pk}",
                 initial={

@@ -51,12 +51,14 @@ class OfficerAssignmentFilter(django_filters.FilterSet):
             ("assigned_at", "assigned_at"),
             ("proposal__number", "number"),
         ),
+        # Keyed by the field for the ascending choice, by "-" and the parameter for the
+        # descending one (django-filter's OrderingFilter.build_choices).
         field_labels={
             "deadline": _("期限由近及远"),
             "-deadline": _("期限由远及近"),
             "assigned_at": _("交办时间由早到晚"),
             "-assigned_at": _("交办时间由晚到早"),
-            "number": _("提案号从小到大"),
+            "proposal__number": _("提案号从小到大"),
             "-number": _("提案号从大到小"),
         },
     )

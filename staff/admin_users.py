@@ -3,6 +3,9 @@ agency an officer acts for and the sponsor a sponsor user acts for (accounts.adm
 registers the User admin without them; it is registered again here, with them)."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import UserAdmin as AccountsUserAdmin
@@ -12,8 +15,38 @@ from responses.policies import agency_of
 from staff.admin_proposals import SponsorAccountInline
 from staff.admin_responses import AgencyMembershipInline
 
+# Django stores a permission's name once, in English ("Can add access attempt"); the
+# pickers of the user and group pages name the four standard ones in the reader's language.
+PERMISSION_ACTIONS = {
+    "add": _("可添加%(model)s"),
+    "change": _("可修改%(model)s"),
+    "delete": _("可删除%(model)s"),
+    "view": _("可查看%(model)s"),
+}
 
-class UserAdmin(AccountsUserAdmin):
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None or action not in PERMISSION_ACTIONS or model_name != model._meta.model_name:
+        return str(permission)
+    name = gettext(PERMISSION_ACTIONS[action]) % {"model": model._meta.verbose_name}
+    return f"{permission.content_type} | {name}"
+
+
+class PermissionLabels:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label
+        return field
+
+
+class GroupAdmin(PermissionLabels, BaseGroupAdmin):
+    pass
+
+
+class UserAdmin(PermissionLabels, AccountsUserAdmin):
     list_display = (
         "username",
         "display_name",
@@ -45,3 +78,5 @@ class UserAdmin(AccountsUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)

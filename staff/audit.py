@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from proposals.models import Event
+from staff.forms import Form
 from staff.selectors import with_agency_names
 
 PAGE_SIZE = 50
 
 
-class AuditFilter(forms.Form):
+class AuditFilter(Form):
     proposal = forms.IntegerField(label=_("提案编号（ID）"), required=False, min_value=1)
     user = forms.CharField(label=_("操作人用户名"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("操作"), required=False)

@@ -7,6 +7,7 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Category, ProposalKind, Session, Sponsor
@@ -17,6 +18,37 @@ from staff.selectors import sponsor_kind_from_label, supervisor_choices
 # Names in a list field may be separated by new lines or Chinese/Western punctuation.
 _SEPARATORS = re.compile(r"[\r\n、，,；;]+")
 _WITH_KIND = re.compile(r"^(?P<name>.+?)\s*[（(](?P<kind>[^）)]+)[）)]$")
+
+
+# --- Messages that name the field --------------------------------------------------------
+LENGTH_MESSAGES = {
+    "max_length": _("%(field)s最多 %(limit_value)s 个字，现有 %(show_value)s 个。"),
+    "min_length": _("%(field)s至少 %(limit_value)s 个字，现有 %(show_value)s 个。"),
+}
+
+
+class NamedLimitsMixin:
+    """A text field's length limits, said with the field's name ("标题最多 300 个字，现有
+    312 个。") rather than Django's "确保该变量包含不超过 300 字符"; a message the form
+    gives itself stays. Composed per form, in the language of the request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            label = str(field.label or "").replace("%", "%%")
+            for code, message in LENGTH_MESSAGES.items():
+                if code not in field.error_messages:
+                    field.error_messages[code] = gettext(message) % {
+                        "field": label,
+                        "limit_value": "%(limit_value)s",
+                        "show_value": "%(show_value)s",
+                    }
+
+
+class Form(NamedLimitsMixin, forms.Form):
+    """The staff back office's forms."""
 
 
 class DateInput(forms.DateInput):
@@ -141,7 +173,7 @@ def sponsor_text(sponsors) -> str:
 
 
 # --- Intake ----------------------------------------------------------------------------
-class ProposalFields(forms.Form):
+class ProposalFields(Form):
     """What every proposal has (the seed page's fields), for entering and correcting."""
 
     kind = forms.ChoiceField(
@@ -236,7 +268,7 @@ class ProposalEditForm(ProposalFields):
     """Session, number and the key flag are not corrected here (each has its own way)."""
 
 
-class WordImportForm(forms.Form):
+class WordImportForm(Form):
     document = forms.FileField(
         label=_("提案 Word 文件（.docx）"),
         help_text=_("读取标题、提案人和正文，填入录入表单，核对后再保存。"),
@@ -247,17 +279,17 @@ class WordImportForm(forms.Form):
 
 
 # --- Review ----------------------------------------------------------------------------
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class RequiredNoteForm(forms.Form):
+class RequiredNoteForm(Form):
     note = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label=_("不予立案理由"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -265,7 +297,7 @@ class RejectForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     into_number = forms.IntegerField(
         label=_("并入的提案编号"),
         min_value=1,
@@ -295,7 +327,7 @@ class MergeForm(forms.Form):
 LEAD_ROLES = [(Role.LEAD, _("主办")), (Role.SOLE, _("独办"))]
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     """交办: one principal agency (主办/独办) with 会办/协办 agencies, or 分办 agencies."""
 
     lead_agency = AgencyField(label=_("主办（独办）单位"), required=False)
@@ -339,7 +371,7 @@ class AssignForm(forms.Form):
         return data
 
 
-class AddAssignmentForm(forms.Form):
+class AddAssignmentForm(Form):
     agency = AgencyField(label=_("承办单位"))
     role = forms.ChoiceField(label=_("办理方式"), choices=Role.choices)
     deadline = forms.DateField(
@@ -351,7 +383,7 @@ class AddAssignmentForm(forms.Form):
     deadline_reason = forms.CharField(label=_("修改期限的理由"), required=False)
 
 
-class ChangeDeadlineForm(forms.Form):
+class ChangeDeadlineForm(Form):
     deadline = forms.DateField(label=_("新的办理期限"), widget=DateInput())
     reason = forms.CharField(
         label=_("理由"),
@@ -363,7 +395,7 @@ class ChangeDeadlineForm(forms.Form):
 DECISIONS = [("approve", _("同意")), ("refuse", _("不同意"))]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(label=_("审批结果"), choices=DECISIONS, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("审批意见"),
@@ -401,7 +433,7 @@ class ReassignmentDecisionForm(DecisionForm):
 
 
 # --- Replies and feedback --------------------------------------------------------------
-class SendBackForm(forms.Form):
+class SendBackForm(Form):
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -413,7 +445,7 @@ class SendBackForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     sponsor = forms.ModelChoiceField(label=_("提案人"), queryset=Sponsor.objects.none())
     satisfaction = forms.ChoiceField(
         label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
@@ -430,7 +462,7 @@ class FeedbackForm(forms.Form):
 
 
 # --- Supervision -----------------------------------------------------------------------
-class KeyProposalForm(forms.Form):
+class KeyProposalForm(Form):
     is_key = forms.BooleanField(label=_("重点提案"), required=False)
     supervisor = forms.ModelChoiceField(
         label=_("督办领导"), queryset=supervisor_choices(), required=False
@@ -444,14 +476,14 @@ class KeyProposalForm(forms.Form):
 
 
 # --- Imports and reports ---------------------------------------------------------------
-class BulkImportForm(forms.Form):
+class BulkImportForm(Form):
     file = forms.FileField(
         label=_("表格文件（.xlsx 或 .csv）"),
         help_text=_("第一行为表头。先预览检查，确认无误后再导入。"),
     )
 
 
-class ReportSessionForm(forms.Form):
+class ReportSessionForm(Form):
     session = forms.ModelChoiceField(
         label=_("届次会议"), queryset=Session.objects.all(), empty_label=None
     )

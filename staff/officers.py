@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from responses.models import Agency, AgencyMembership
+from staff.forms import NamedLimitsMixin
 
 User = get_user_model()
 PAGE_SIZE = 50
 
 
-class OfficerForm(BaseUserCreationForm):
+class OfficerForm(NamedLimitsMixin, BaseUserCreationForm):
     """Django's user creation form (password validators included), as an officer of an
     agency."""
 

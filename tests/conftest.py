@@ -20,6 +20,16 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_portal_cache():
+    """Each test starts with none of the portal's cached lists and figures: a test whose
+    data were rolled back must not leave its home page lists to the next one (the keys
+    are per database, so parallel workers never see each other's)."""
+    from portal.selectors import forget_cached
+
+    forget_cached()
+
+
 @pytest.fixture
 def session(db):
     return SessionFactory(term=15, meeting=4, year=2025, name="第十五届委员会第四次会议")

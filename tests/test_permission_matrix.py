@@ -68,6 +68,7 @@ EXPECTED = {
     "members:my-proposals": ({}, SPONSOR_HOME),
     "members:my-proposal": ({"pk": "proposal"}, OWN_PROPOSAL_PAGE),
     "members:my-feedback": ({"reply_id": "reply"}, OWN_REPLY_ACTION),
+    "members:reply-letter": ({"document_id": "public_document"}, OWN_PROPOSAL_PAGE),
     "staff:officers": ({}, STAFF_PAGE),
     "staff:officer-create": ({}, STAFF_PAGE),
     "staff:officer-deactivate": ({"pk": "bob"}, STAFF_ACTION),
