@@ -115,6 +115,7 @@ def public_list_paginator(filterset, per_page: int) -> ListPaginator:
             using=proposals.db,
             scope=scope,
             order=search.DOCUMENT_SORTS.get(sort),
+            named=filterset.named,
         )
         return ListPaginator(
             hits, per_page, count_limit=search.COUNT_LIMIT, load=_proposals_in_order
