@@ -15,11 +15,10 @@ from django.utils import timezone, translation
 
 from portal import pages, search
 from proposals.models import Proposal, PublicPage, SearchDocument, Sponsorship
-from responses.models import Assignment
+from responses.models import Assignment, AssignmentState
+from responses.models import Role as AssignmentRole
 from responses.reminders import schedule as reminder_schedule
 from responses.reminders import sweeper as reminder_sweep
-from responses.models import AssignmentState
-from responses.models import Role as AssignmentRole
 from tests.factories import AgencyFactory, AssignmentFactory, SessionFactory, SponsorFactory
 from tests.officer_data import make_assignment
 from tests.public_data import make_published
