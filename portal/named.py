@@ -75,27 +75,33 @@ def find_named(terms, using: str = "default") -> Named:
 
 
 def _named_by(text: str, using: str) -> list[int]:
-    sponsors = (
-        Sponsor.objects.using(using).annotate(key=Lower("name")).filter(key=text).values("pk")
+    # The ids first, as lists: most terms name nobody (two small reads, and done), and a
+    # list keeps the (sponsor, proposal) and (agency, proposal) indexes in use under
+    # search.index_scans, where a subquery was planned as a join costing 200 ms.
+    sponsors = list(
+        Sponsor.objects.using(using)
+        .annotate(key=Lower("name"))
+        .filter(key=text)
+        .values_list("pk", flat=True)
     )
-    agencies = (
+    agencies = list(
         Agency.objects.using(using)
         .annotate(key=Lower("name"), short=Lower("short_name"))
         .filter(Q(key=text) | Q(short=text))
-        .values("pk")
+        .values_list("pk", flat=True)
     )
-    sponsored = Sponsorship.objects.using(using).filter(sponsor__in=sponsors)
-    assigned = (
-        Assignment.objects.using(using)
-        .filter(agency__in=agencies)
-        .exclude(state=AssignmentState.WITHDRAWN)
-    )
-    return sorted(
-        {
-            *sponsored.values_list("proposal_id", flat=True),
-            *assigned.values_list("proposal_id", flat=True),
-        }
-    )
+    found: set[int] = set()
+    if sponsors:
+        sponsored = Sponsorship.objects.using(using).filter(sponsor__in=sponsors)
+        found.update(sponsored.values_list("proposal_id", flat=True))
+    if agencies:
+        assigned = (
+            Assignment.objects.using(using)
+            .filter(agency__in=agencies)
+            .exclude(state=AssignmentState.WITHDRAWN)
+        )
+        found.update(assigned.values_list("proposal_id", flat=True))
+    return sorted(found)
 
 
 def names_of(proposal: Proposal) -> set[str]:

@@ -133,10 +133,12 @@ def _vector_matches(tokens) -> RawSQL:
 
 
 def _text_or_named(term: Term, named: Named, using: str) -> Q:
+    # The id test first: PostgreSQL evaluates an OR's arms in order, and a named
+    # proposal then skips reading its tsvector and text (detoasted, the dear part).
     text = Q(*confirmations([term], using))
     if connections[using].vendor == "postgresql" and term.indexable:
-        text &= Q(_vector_matches(term.indexable))
-    return text | among(named.ids(term.text), using)
+        text = Q(_vector_matches(term.indexable)) & text
+    return among(named.ids(term.text), using) | text
 
 
 def among(ids, using: str = "default") -> Q:
