@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.document_rate_limit",
+        "portal.api.schema.document_language",
     ],
 }
 

@@ -571,9 +571,9 @@ def document_text(proposal: Proposal, replies=None) -> str:
 
 
 def compose_document(title: str, body: str, reply_texts) -> str:
-    """One part a line, title first (snippets skip it). Sponsor and agency names stay out:
-    they have their own filters, and in a city committee nearly every agency is 苏州市…,
-    which would make 苏州 match everything."""
+    """One part a line, title first (snippets skip it). Sponsor and agency names stay out
+    of the text: in a city committee nearly every agency is 苏州市…, which would make 苏州
+    match everything. A term that is a whole name finds its proposals (portal.named)."""
     return "\n".join(part for part in [title, body, *reply_texts] if part)
 
 

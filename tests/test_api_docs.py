@@ -33,6 +33,12 @@ def test_the_schema_is_saved_under_its_name_not_as_download(client, db):
     assert unquote(disposition.split("UTF-8''")[1]) == "建言 Jianyan open data API (v1).yaml"
 
 
+def test_the_schema_documents_the_lang_parameter(client, db):
+    response = client.get(reverse("api:schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    operation = response.json()["paths"]["/api/v1/proposals/"]["get"]
+    assert "lang" in {p["name"] for p in operation["parameters"]}
+
+
 def test_api_v1_answers_an_index_of_its_endpoints(client, db):
     response = client.get("/api/v1/")
     assert response.status_code == 200

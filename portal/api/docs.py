@@ -94,6 +94,8 @@ def _parameters(operation: dict) -> list[dict]:
     filters = PublicProposalFilter.base_filters
     parameters = []
     for parameter in operation.get("parameters", []):
+        if parameter["name"] == LANGUAGE_PARAMETER["name"]:
+            continue  # said once, in Chinese, below
         name, schema = parameter["name"], parameter.get("schema", {})
         described = filters[name].label if name in filters else PAGING.get(name, "")
         parameters.append(
