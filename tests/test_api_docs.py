@@ -59,6 +59,7 @@ def test_the_reference_page_documents_each_endpoint_in_chinese(client, db):
     assert "<code>classification</code>" in html and "办理类型" in html  # a filter, in words
     assert "&quot;count_capped&quot;: false" in html  # an example answer
     assert "关于“人工智能+产业”" in html
+    assert "每个 IP 地址每分钟最多 120 次请求" in html  # accounts.ratelimit's limit
 
 
 def test_the_reference_page_is_english_for_an_english_reader(client, db):

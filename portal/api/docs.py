@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.generators import SchemaGenerator
 
+from accounts.ratelimit import limit_for
 from portal.api import examples
 from portal.filters import PublicProposalFilter
 
@@ -150,5 +151,5 @@ def api_docs(request):
     return render(
         request,
         "proposals/public/api_docs.html",
-        {"endpoints": reference(request)},
+        {"endpoints": reference(request), "per_minute": limit_for("api")},
     )
