@@ -53,9 +53,6 @@ class Named:
     def ids(self, text: str) -> list[int]:
         return sorted({*self.by_number.get(text, ()), *self.by_name.get(text, ())})
 
-    def __bool__(self) -> bool:
-        return any(self.by_number.values()) or any(self.by_name.values())
-
 
 def find_named(terms, using: str = "default") -> Named:
     """The proposals each term names (see the module's docstring); unpublished ones
