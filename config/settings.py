@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # ?lang=en on an /api/ URL chooses the answer's language (portal/api/language.py).
+    "portal.api.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # DEBUG's technical 404 (every URL listed) only for DEBUG_TECHNICAL_404=true.
     "config.errors.NotFoundPageMiddleware",
@@ -334,6 +336,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.document_rate_limit",
+        "portal.api.schema.document_language",
     ],
 }
 

@@ -149,6 +149,12 @@ class PublicProposalFilter(django_filters.FilterSet):
     def searching(self) -> bool:
         return bool(self.terms)
 
+    @functools.cached_property
+    def named(self):
+        """The proposals the terms name by number or name (portal.named), found once
+        for the filtered queryset and the ranked pages."""
+        return search.find_named(self.terms, self.queryset.db)
+
     @property
     def chosen_sort(self) -> str:
         """The chosen sort, or "" for the default (relevance when searching, else the
@@ -189,7 +195,7 @@ class PublicProposalFilter(django_filters.FilterSet):
         return queryset  # applied in filter_queryset, after every filter
 
     def filter_q(self, queryset, name, value):
-        return search.search(queryset, self.terms)
+        return search.search(queryset, self.terms, self.named)
 
     def filter_sponsor_kind(self, queryset, name, value):
         lead = Sponsorship.objects.filter(
@@ -233,7 +239,7 @@ class PublicProposalFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         self.narrowed_qs = queryset
         if self.searching:
-            queryset = search.search(queryset, self.terms)
+            queryset = search.search(queryset, self.terms, self.named)
         sort = self.chosen_sort
         if sort:
             if sort == "-view_count":  # an inner join, so the documents' index can lead

@@ -40,6 +40,14 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from portal.named import (
+    Named,
+    find_named,
+    join_number_phrases,
+    names_a_sponsor_or_agency,
+    names_of,
+    number_of,
+)
 from proposals.models import Proposal, SearchDocument
 from proposals.tokens import (
     ALL_CJK,
@@ -69,10 +77,16 @@ class Term:
         # so it cannot narrow the index lookup; bigrams and words can.
         return tuple(t for t in self.tokens if len(t) > 1 or not IS_CJK.match(t))
 
+    @property
+    def number(self) -> int | None:
+        """The proposal number the term may mean (portal.named)."""
+        return number_of(self.text)
+
 
 def parse_query(q: str | None) -> list[Term]:
+    """The query's terms; "第 118 号" (or 118号, No. 118) is the one term 118."""
     terms = []
-    for word in normalize(q or "").split()[:MAX_TERMS]:
+    for word in join_number_phrases(normalize(q or "")).split()[:MAX_TERMS]:
         word = word[:MAX_TERM_CHARS]
         tokens = tuple(tokenize(word))
         if tokens:
@@ -85,22 +99,70 @@ def _single_character(term: Term) -> bool:
 
 
 def matching_documents(
-    terms: list[Term], using: str = "default", *, confirmed: bool = True
+    terms: list[Term],
+    using: str = "default",
+    *,
+    confirmed: bool = True,
+    named: Named | None = None,
 ) -> QuerySet:
     """SearchDocument rows holding every term. With confirmed=False, only what the index
-    finds (on PostgreSQL: every bigram present), before `confirmations` narrow it."""
+    finds (on PostgreSQL: every bigram present), before `confirmations` of the plain
+    terms narrow it. A term that names proposals (`named`, portal.named) holds where its
+    text does or for those proposals: its own condition, index and check inside an OR."""
     docs = SearchDocument.objects.using(using)
     postgres = connections[using].vendor == "postgresql"
-    indexable = [token for term in terms for token in term.indexable]
+    plain = plain_terms(terms, named)
+    indexable = [token for term in plain for token in term.indexable]
     if postgres and indexable:
-        docs = docs.filter(
-            RawSQL(
-                "vector @@ plainto_tsquery('simple'::regconfig, %s)",
-                (" ".join(dict.fromkeys(indexable)),),
-                output_field=BooleanField(),
-            )
-        )
-    return docs.filter(*confirmations(terms, using)) if confirmed else docs
+        docs = docs.filter(_vector_matches(indexable))
+    docs = docs.filter(*(_text_or_named(term, named, using) for term in terms if term not in plain))
+    return docs.filter(*confirmations(plain, using)) if confirmed else docs
+
+
+def plain_terms(terms: list[Term], named: Named | None) -> list[Term]:
+    """The terms that hold by their text alone (they name no proposal)."""
+    return [term for term in terms if not (named and named.ids(term.text))]
+
+
+def _vector_matches(tokens) -> RawSQL:
+    return RawSQL(
+        "vector @@ plainto_tsquery('simple'::regconfig, %s)",
+        (" ".join(dict.fromkeys(tokens)),),
+        output_field=BooleanField(),
+    )
+
+
+def _text_or_named(term: Term, named: Named, using: str) -> Q:
+    # The id test first: PostgreSQL evaluates an OR's arms in order, and a named
+    # proposal then skips reading its tsvector and text (detoasted, the dear part).
+    text = Q(*confirmations([term], using))
+    if connections[using].vendor == "postgresql" and term.indexable:
+        text = Q(_vector_matches(term.indexable)) & text
+    return among(named.ids(term.text), using) | text
+
+
+def among(ids, using: str = "default") -> Q:
+    """Documents of these proposals: one array parameter on PostgreSQL (a bitmap scan of
+    the primary key, which ORs with the GIN scan), a plain IN elsewhere."""
+    if connections[using].vendor == "postgresql":
+        return Q(RawSQL("proposal_id = ANY(%s)", (list(ids),), output_field=BooleanField()))
+    return Q(proposal_id__in=list(ids))
+
+
+def named_ranks(terms: list[Term], named: Named | None, path: str = "proposal_id") -> dict:
+    """`number_rank` and `name_rank`: how many terms are the proposal's number, how many
+    name one of its sponsors or agencies (`path` leads to the proposal's id)."""
+
+    def count(found: dict[str, list[int]]):
+        hits = [
+            Case(When(**{f"{path}__in": found[t.text]}, then=Value(1)), default=Value(0))
+            for t in terms
+            if found.get(t.text)
+        ]
+        return reduce(operator.add, hits) if hits else Value(0)
+
+    named = named or Named()
+    return {"number_rank": count(named.by_number), "name_rank": count(named.by_name)}
 
 
 def confirmations(terms: list[Term], using: str = "default") -> list[Q]:
@@ -156,18 +218,20 @@ def title_rank(terms: list[Term], document: str = ""):
     return reduce(operator.add, hits)
 
 
-def search(queryset: QuerySet, terms: list[Term]) -> QuerySet:
-    """Narrow a Proposal queryset to the terms and annotate `search_rank` (for the CSV
-    export and any ordering of proposals; a page of results uses ranked_documents)."""
+def search(queryset: QuerySet, terms: list[Term], named: Named | None = None) -> QuerySet:
+    """Narrow a Proposal queryset to the terms and annotate the ranks search_order reads
+    (for the CSV export and any ordering of proposals; a page of results uses
+    RankedHits). `named` is find_named(terms), found here unless given."""
     if not terms:
         return queryset
-    ids = matching_documents(terms, using=queryset.db).values("proposal_id")
+    named = find_named(terms, queryset.db) if named is None else named
+    ids = matching_documents(terms, using=queryset.db, named=named).values("proposal_id")
     rank = title_rank(terms, "search_document__")
-    return queryset.filter(pk__in=ids).annotate(search_rank=rank)
+    return queryset.filter(pk__in=ids).annotate(search_rank=rank, **named_ranks(terms, named, "pk"))
 
 
 def search_order(queryset: QuerySet) -> QuerySet:
-    return queryset.order_by("-search_rank", "-published_at", "-id")
+    return queryset.order_by("-number_rank", "-name_rank", "-search_rank", "-published_at", "-id")
 
 
 def _listed(docs: QuerySet, within: QuerySet | None, scope: Q | None = None) -> QuerySet:
@@ -189,22 +253,33 @@ def ranked_documents(
     within: QuerySet | None = None,
     using: str = "default",
     scope: Q | None = None,
+    named: Named | None = None,
 ) -> QuerySet:
-    """The documents holding every term (see _listed), in search_order: most terms in the
-    title first, then the newest publication. Sorts every hit: RankedHits pages a
-    one-term search without doing so."""
-    docs = _hits(terms, within, using, scope)
-    return docs.annotate(search_rank=title_rank(terms)).order_by(*DOCUMENT_ORDER)
+    """The documents holding every term (see _listed), in search_order: the proposals a
+    term names by number, then by name (portal.named), then most terms in the title,
+    then the newest publication. Sorts every hit: RankedHits pages a one-term search
+    without doing so."""
+    docs = _hits(terms, within, using, scope, named)
+    ranks = named_ranks(terms, named)
+    return docs.annotate(search_rank=title_rank(terms), **ranks).order_by(*NAMED_ORDER)
 
 
-def _hits(terms: list[Term], within: QuerySet | None, using: str, scope: Q | None) -> QuerySet:
+def _hits(
+    terms: list[Term],
+    within: QuerySet | None,
+    using: str,
+    scope: Q | None,
+    named: Named | None = None,
+) -> QuerySet:
     # The confirmations last: PostgreSQL keeps the order of conditions of equal cost, and
     # reading a candidate's text is the dearest (it does not know that).
-    candidates = matching_documents(terms, using=using, confirmed=False)
-    return _listed(candidates, within, scope).filter(*confirmations(terms, using))
+    candidates = matching_documents(terms, using=using, confirmed=False, named=named)
+    plain = plain_terms(terms, named)
+    return _listed(candidates, within, scope).filter(*confirmations(plain, using))
 
 
 DOCUMENT_ORDER = ("-search_rank", "-published_at", "-proposal_id")
+NAMED_ORDER = ("-number_rank", "-name_rank", *DOCUMENT_ORDER)
 PUBLICATION_ORDER = ("-published_at", "-proposal_id")
 # The list's sorts that the documents can give a search (portal.filters.SORTS).
 DOCUMENT_SORTS = {
@@ -244,10 +319,11 @@ class RankedHits:
     """A search's hits in search_order, as proposal ids, for portal.pagination:
     `count_up_to(n)` counts at most n hits, `hits[a:b]` gives a page.
 
-    With one term the rank is whether the title holds it, so a page is read from two
-    runs in publication order, title hits then the rest, each only as far as the page
-    needs; with more terms every hit is ranked and sorted (ranked_documents), their
-    intersection being smaller.
+    With one term the rank is whether the term names the proposal (portal.named), then
+    whether the title holds it, so a page is read from runs in that order, each in
+    publication order and read only as far as the page needs: the named proposals (a
+    short list), the title hits, the rest. With more terms every hit is ranked and
+    sorted (ranked_documents), their intersection being smaller.
     """
 
     def __init__(
@@ -257,16 +333,19 @@ class RankedHits:
         using: str = "default",
         scope: Q | None = None,
         order: tuple[str, ...] | None = None,
+        named: Named | None = None,
     ):
         self.terms = terms
         self.within = within
         self.using = using
         self.scope = scope or Q()
         self.order = order  # instead of search_order: a publication order of the documents
-        self.hits = _hits(terms, within, using, scope)
+        self.named = find_named(terms, using) if named is None else named
+        self.hits = _hits(terms, within, using, scope, self.named)
 
     def count_up_to(self, limit: int) -> int:
-        checks = confirmations(self.terms, self.using)
+        plain = plain_terms(self.terms, self.named)
+        checks = confirmations(plain, self.using)
         if (self.within is None and not self.scope) or not checks:
             return self.hits.order_by().values("pk")[:limit].count()
         # With other filters, confirm only the candidates they keep: PostgreSQL would
@@ -274,7 +353,9 @@ class RankedHits:
         # and orders the conditions as it likes), and 河长制 in one category is 1,000 of
         # 6,300 candidates.
         candidates = _listed(
-            matching_documents(self.terms, self.using, confirmed=False), self.within, self.scope
+            matching_documents(self.terms, self.using, confirmed=False, named=self.named),
+            self.within,
+            self.scope,
         )
         hits = SearchDocument.objects.using(self.using).filter(pk__in=candidates.values("pk"))
         return hits.filter(*checks).order_by().values("pk")[:limit].count()
@@ -286,27 +367,48 @@ class RankedHits:
                 self.hits.order_by(*self.order).values_list("proposal_id", flat=True)[start:stop]
             )
         if len(self.terms) > 1:
-            ranked = ranked_documents(self.terms, self.within, self.using, self.scope)
+            ranked = ranked_documents(self.terms, self.within, self.using, self.scope, self.named)
             return list(ranked.values_list("proposal_id", flat=True)[start:stop])
         (term,) = self.terms
+        return _page_of_runs(self._runs(term), start, stop)
+
+    def _runs(self, term: Term) -> list[QuerySet]:
+        """The one-term search order as runs of documents, each in its own order."""
+        runs = []
+        text_hits = _hits([term], self.within, self.using, self.scope)
         if ALL_CJK.fullmatch(term.text):
             # The title is the document's first line: a title holding the term is a hit.
             docs = _listed(SearchDocument.objects.using(self.using), self.within, self.scope)
         else:
-            docs = self.hits  # "ai" in a title "xai" is not the word ai: confirm it
-        in_title = title_documents(term, docs).order_by(*PUBLICATION_ORDER)
-        first = list(in_title.values_list("proposal_id", flat=True)[start:stop])
-        if len(first) == stop - start:
-            return first
-        # The title hits end on this page (there are start + len(first) of them) or
-        # before it (count them); the other hits follow.
-        titled = start + len(first) if first else in_title.count()
-        rest_start = max(0, start - titled)
-        rest = self.hits.exclude(title__contains=term.text).order_by(*PUBLICATION_ORDER)
-        wanted = stop - start - len(first)
-        return first + list(
-            rest.values_list("proposal_id", flat=True)[rest_start : rest_start + wanted]
-        )
+            docs = text_hits  # "ai" in a title "xai" is not the word ai: confirm it
+        ids = self.named.ids(term.text)
+        if ids:
+            listed = SearchDocument.objects.using(self.using).filter(among(ids, self.using))
+            named = _listed(listed, self.within, self.scope)
+            runs.append(named.annotate(search_rank=title_rank([term])).order_by(*DOCUMENT_ORDER))
+            docs, text_hits = (
+                docs.exclude(among(ids, self.using)),
+                text_hits.exclude(among(ids, self.using)),
+            )
+        runs.append(title_documents(term, docs).order_by(*PUBLICATION_ORDER))
+        runs.append(text_hits.exclude(title__contains=term.text).order_by(*PUBLICATION_ORDER))
+        return runs
+
+
+def _page_of_runs(runs: list[QuerySet], start: int, stop: int) -> list[int]:
+    """Proposal ids start:stop of the runs one after the other: a run is read only as far
+    as the page needs, and counted only when the page starts past its end."""
+    page: list[int] = []
+    offset = start  # where the page starts within the runs not yet passed
+    for run in runs:
+        wanted = stop - start - len(page)
+        rows = list(run.values_list("proposal_id", flat=True)[offset : offset + wanted])
+        page += rows
+        if len(page) == stop - start:
+            break
+        # The run ends on this page (the next starts at its top) or before it.
+        offset = 0 if rows else max(0, offset - run.count())
+    return page
 
 
 # --- Snippets -------------------------------------------------------------------------
@@ -386,16 +488,30 @@ def attach_snippets(proposals, terms: list[Term]) -> None:
 
 def reference_hits(terms: list[Term], proposals: QuerySet | None = None) -> list[int]:
     """The ids a search finds, in search_order, worked out in Python from each published
-    proposal's public text (document_text): no index, no token columns, no copies, no
-    two-run paging. What RankedHits and search() are tested against; slow by design."""
+    proposal's public text (document_text), number, sponsors' and live agencies' names
+    (portal.named): no index, no token columns, no copies, no id lists, no paging in
+    runs. What RankedHits and search() are tested against; slow by design."""
     proposals = Proposal.objects.published() if proposals is None else proposals
+    proposals = proposals.prefetch_related("sponsorships__sponsor", "assignments__agency")
     ranked = []
     for proposal in proposals.order_by():
-        text = document_text(proposal)
-        if all(_holds(text, term) for term in terms):
+        text, names = document_text(proposal), names_of(proposal)
+        by_number = [term.number == proposal.number for term in terms]
+        by_name = [term.text in names and names_a_sponsor_or_agency(term.text) for term in terms]
+        if all(
+            n or m or _holds(text, t) for n, m, t in zip(by_number, by_name, terms, strict=True)
+        ):
             title = normalize(proposal.title)
             rank = sum(term.text in title for term in terms)
-            ranked.append((-rank, -proposal.published_at.timestamp(), -proposal.pk))
+            ranked.append(
+                (
+                    -sum(by_number),
+                    -sum(by_name),
+                    -rank,
+                    -proposal.published_at.timestamp(),
+                    -proposal.pk,
+                )
+            )
     return [-pk for *_key, pk in sorted(ranked)]
 
 
@@ -455,9 +571,9 @@ def document_text(proposal: Proposal, replies=None) -> str:
 
 
 def compose_document(title: str, body: str, reply_texts) -> str:
-    """One part a line, title first (snippets skip it). Sponsor and agency names stay out:
-    they have their own filters, and in a city committee nearly every agency is 苏州市…,
-    which would make 苏州 match everything."""
+    """One part a line, title first (snippets skip it). Sponsor and agency names stay out
+    of the text: in a city committee nearly every agency is 苏州市…, which would make 苏州
+    match everything. A term that is a whole name finds its proposals (portal.named)."""
     return "\n".join(part for part in [title, body, *reply_texts] if part)
 
 

@@ -115,6 +115,7 @@ def public_list_paginator(filterset, per_page: int) -> ListPaginator:
             using=proposals.db,
             scope=scope,
             order=search.DOCUMENT_SORTS.get(sort),
+            named=filterset.named,
         )
         return ListPaginator(
             hits, per_page, count_limit=search.COUNT_LIMIT, load=_proposals_in_order
@@ -347,15 +348,24 @@ def latest_proposals(limit: int = 8):
 
 
 def latest_replies(limit: int = 8):
-    """Newest public replies, by when they became public (confirmation)."""
-    replies = list(
-        public_replies()
-        .select_related("assignment__agency", "assignment__proposal__session")
-        .order_by(F("confirmed_at").desc(nulls_last=True), "-id")[:limit]
-    )
-    for reply in replies:
+    """The proposals with the newest public replies, one entry each (its latest reply),
+    by when the reply became public (confirmation). A proposal handled by several
+    agencies has a reply from each: read in windows until `limit` proposals are found."""
+    replies = public_replies().select_related("assignment__agency", "assignment__proposal__session")
+    replies = replies.order_by(F("confirmed_at").desc(nulls_last=True), "-id")
+    latest: dict[int, Reply] = {}
+    window, start = limit * 4, 0
+    while len(latest) < limit:
+        rows = list(replies[start : start + window])
+        for reply in rows:
+            latest.setdefault(reply.assignment.proposal_id, reply)
+        if len(rows) < window:
+            break
+        start += window
+    chosen = list(latest.values())[:limit]
+    for reply in chosen:
         reply.published_on = reply.confirmed_at or reply.replied_at
-    return replies
+    return chosen
 
 
 # --- Agencies ---------------------------------------------------------------------------

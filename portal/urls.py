@@ -2,6 +2,7 @@ from django.urls import path
 
 from portal import files as public_files
 from portal import views as public
+from portal.api.docs import api_docs
 from portal.feeds import LatestPublicationsFeed
 
 app_name = "public"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("agencies/", public.agency_list, name="agencies"),
     path("agencies/<int:pk>/", public.agency_detail, name="agency"),
     path("feed/", LatestPublicationsFeed(), name="feed"),
+    path("open-data/api/", api_docs, name="api-docs"),
     path(
         "replies/documents/<int:pk>/pdf/",
         public_files.reply_document_pdf,

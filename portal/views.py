@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from common.spreadsheet import safe_cell
 from portal import pages, search, selectors
+from portal.chips import active_filters
 from portal.filters import PublicProposalFilter
 from proposals.models import ProposalView, PublicPage
 from proposals.models.views import visitor_key
@@ -70,7 +71,12 @@ def proposal_list(request):
     return render(
         request,
         "proposals/public/list.html",
-        {"filterset": filterset, "form": filterset.form, "page": page},
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "chips": active_filters(filterset, request.GET),
+        },
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from demo.seed import load_seed
-from tests.factories import CategoryFactory
+from tests.factories import CategoryFactory, SponsorFactory
 from tests.public_data import make_118, make_published
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -53,6 +53,13 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def open_filters(page):
+    """On a phone the filters are folded: open them as a visitor would."""
+    summary = page.locator(".filters-summary")
+    if summary.is_visible() and not page.get_by_label("类别", exact=True).is_visible():
+        summary.click()
+
+
 @pytest.fixture
 def browser():
     with sync_playwright() as playwright:
@@ -95,12 +102,14 @@ def test_a_visitor_browses_filters_and_reads_a_proposal(live_server, browser, da
     assert page.locator(".record").count() == 4
     assert serious_violations(page) == []
 
+    open_filters(page)
     page.get_by_label("类别", exact=True).select_option(label="文化")
     page.get_by_role("button", name="筛选").first.click()
     page.wait_for_url("**/proposals/?*category=*")
     assert page.locator(".record").count() == 3
     assert serious_violations(page) == []
 
+    open_filters(page)
     page.get_by_label("关键词", exact=True).fill("型工业")
     page.get_by_label("类别", exact=True).select_option(label="全部类别")
     page.get_by_role("button", name="筛选").first.click()
@@ -120,4 +129,90 @@ def test_a_visitor_browses_filters_and_reads_a_proposal(live_server, browser, da
 
     page.reload()
     assert page.locator(".view-count").inner_text() == "1"
+    context.close()
+
+
+# --- Issue 13: search by number and sponsor, folded filters, chips, the API page ------
+
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def many(session, sponsor, agency, other_agency):
+    """Proposal 118 and 100, a sponsor 钱斌, and enough others for a long list."""
+    p118 = make_118(session=session, sponsor=sponsor, agency=agency)
+    qian = SponsorFactory(name="钱斌")
+    make_published(title="关于优化公交线路的提案", session=session, number=100, sponsor=qian)
+    make_published(
+        title="关于督办第 118 号提案的建议", session=session, number=7, body="第 118 号提案。"
+    )
+    for n in range(12):
+        make_published(title=f"关于社区养老第{n}项的提案", session=session, number=200 + n)
+    return p118
+
+
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_search_by_number_and_sponsor_chips_and_the_api_page(live_server, browser, many, device):
+    context = browser.new_context(bypass_csp=True, locale="zh-CN", **device)
+    page = context.new_page()
+    phone = device is PHONE
+
+    page.goto(live_server.url + "/proposals/")
+    # The filters: open beside the results on a desktop, folded on a phone, where the
+    # first result is on the first screen.
+    category = page.get_by_label("类别", exact=True)
+    assert category.is_visible() is not phone
+    first = page.locator(".record").first.bounding_box()
+    assert first["y"] + 40 < page.viewport_size["height"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert serious_violations(page) == []
+
+    # Search by number: proposal 100 itself; 第 118 号 finds 118 before its mention.
+    page.goto(live_server.url + "/")
+    page.get_by_label("搜索提案和答复").fill("100")
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url("**q=100*")
+    assert page.locator(".record-title").first.inner_text().startswith("100.")
+    page.goto(live_server.url + "/proposals/?q=第 118 号")
+    titles = page.locator(".record-title").all_inner_texts()
+    assert titles[0].startswith("118.") and titles[1].startswith("7.")
+
+    # By sponsor, typed; then followed from a proposal's page: the filter shows as a chip.
+    page.goto(live_server.url + "/proposals/?q=钱斌")
+    assert page.locator(".record-title").all_inner_texts() == ["100. 关于优化公交线路的提案"]
+    page.get_by_role("link", name="100. 关于优化公交线路的提案").click()
+    page.get_by_role("link", name="钱斌", exact=True).click()
+    page.wait_for_url("**sponsor=*")
+    chip = page.locator(".filter-chips .chip")
+    assert chip.count() == 1 and "提案人：钱斌" in chip.inner_text()
+    assert chip.is_visible()
+    assert page.locator(".record").count() == 1
+    if phone:
+        assert "（已选 1 项）" in page.locator(".filters-summary").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="去掉筛选条件：提案人 钱斌").click()
+    page.wait_for_url("**/proposals/")
+    assert page.locator(".filter-chips").count() == 0
+    assert page.locator(".record").count() == 15
+
+    # Agency table headings on one line each.
+    page.goto(live_server.url + "/agencies/")
+    heights = page.locator(".data-table thead th").evaluate_all(
+        "cells => cells.map(c => c.getBoundingClientRect().height)"
+    )
+    assert heights and max(heights) < 48, heights
+
+    # The API page from the footer, in Chinese, with a curl example; the schema keeps
+    # its own name when saved.
+    page.goto(live_server.url + "/")
+    page.locator(".site-footer").get_by_role("link", name="数据接口说明").click()
+    page.wait_for_url("**/open-data/api/")
+    assert page.locator("h1").inner_text() == "数据接口说明"
+    assert "curl --get" in page.locator("pre.code").first.inner_text()
+    assert page.get_by_text("GET /api/v1/proposals/{id}/").count() >= 1
+    assert serious_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="机器可读的 OpenAPI 说明（YAML）").click()
+    assert download.value.suggested_filename == "建言 Jianyan open data API (v1).yaml"
     context.close()

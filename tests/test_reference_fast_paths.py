@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal import pages, search
-from proposals.models import Proposal, PublicPage, SearchDocument
-from responses.models import Assignment
+from proposals.models import Proposal, PublicPage, SearchDocument, Sponsorship
+from responses.models import Assignment, AssignmentState
+from responses.models import Role as AssignmentRole
 from responses.reminders import schedule as reminder_schedule
 from responses.reminders import sweeper as reminder_sweep
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, AssignmentFactory, SessionFactory, SponsorFactory
 from tests.officer_data import make_assignment
 from tests.public_data import make_published
 
@@ -154,6 +155,85 @@ def test_the_bigram_search_finds_what_the_plain_text_holds(documents, query):
     by_date = search.RankedHits(terms, order=search.PUBLICATION_ORDER)
     published = dict(Proposal.objects.values_list("pk", "published_at"))
     assert by_date[0:100] == sorted(expected, key=lambda pk: (published[pk], pk), reverse=True)
+
+
+# Terms that name proposals besides their text (portal.named): numbers written three ways,
+# a sponsor, an agency by name and short name, a withdrawn agency (names nothing), a
+# number that is also in texts, and mixes of names, numbers and words.
+NAMED_TERMS = [
+    "3",
+    "第 3 号",
+    "2025",
+    "钱斌",
+    "市致公党",
+    "苏州市交通运输局",
+    "市交通局",
+    "苏州市撤回局",
+    "钱斌 河长制",
+    "苏州 3",
+    "钱斌 市交通局",
+    "交通运输局",
+    "1号",
+]
+
+
+@pytest.fixture
+def named_documents(documents, session, agency):
+    """The documents above, a second session's No. 3 (and No. 1, unpublished), a sponsor
+    on two of them, an agency on two (one withdrawn), and a text saying 第 3 号."""
+    made = documents[:-1]
+    qian = SponsorFactory(name="钱斌")
+    zhigong = SponsorFactory(name="市致公党", kind="party")
+    traffic = AgencyFactory(name="苏州市交通运输局", short_name="市交通局")
+    withdrawn = AgencyFactory(name="苏州市撤回局")
+    later = SessionFactory(term=15, meeting=5, year=2026, name="第十五届委员会第五次会议")
+    other3 = make_published(
+        session=later, number=3, title="另一届的第三件", sponsor=zhigong, agency=agency
+    )
+    make_published(session=later, number=1, title="未公开的一号", published=False)
+    mention = make_published(
+        session=later, number=9, title="关于落实第 3 号提案的建议", body="河长制", sponsor=qian
+    )
+    Sponsorship.objects.create(proposal=made[1], sponsor=qian, order=1)
+    AssignmentFactory(proposal=made[3], agency=traffic, role=AssignmentRole.JOINT)
+    AssignmentFactory(proposal=made[6], agency=traffic, role=AssignmentRole.ASSISTING)
+    AssignmentFactory(
+        proposal=made[0],
+        agency=withdrawn,
+        role=AssignmentRole.ASSISTING,
+        state=AssignmentState.WITHDRAWN,
+    )
+    for proposal in [*made, other3, mention]:
+        search.refresh_search_document(proposal)
+    return [*made, other3, mention]
+
+
+@pytest.mark.parametrize("query", NAMED_TERMS)
+def test_numbers_and_names_find_what_the_reference_finds(named_documents, query):
+    terms = search.parse_query(query)
+    expected = search.reference_hits(terms)
+    hits = search.RankedHits(terms)
+    assert hits[0:100] == expected, query
+    assert hits.count_up_to(search.COUNT_LIMIT) == len(expected)
+    for start in range(len(expected)):  # every page boundary between the runs
+        assert hits[start : start + 2] == expected[start : start + 2], (query, start)
+    found = search.search_order(search.search(Proposal.objects.published(), terms))
+    assert list(found.values_list("pk", flat=True)) == expected
+    by_date = search.RankedHits(terms, order=search.PUBLICATION_ORDER)
+    published = dict(Proposal.objects.values_list("pk", "published_at"))
+    assert by_date[0:100] == sorted(expected, key=lambda pk: (published[pk], pk), reverse=True)
+
+
+def test_the_named_fixture_has_hits_of_every_kind(named_documents):
+    def titles(query):
+        ids = search.reference_hits(search.parse_query(query))
+        return [Proposal.objects.get(pk=pk).title for pk in ids]
+
+    assert set(titles("第 3 号")[:2]) == {"另一届的第三件", "关于xAI平台的建议"}  # both No. 3
+    assert titles("第 3 号")[2] == "关于落实第 3 号提案的建议"  # the text mention after
+    assert len(titles("钱斌")) == 2 and len(titles("市交通局")) == 2
+    assert titles("苏州市撤回局") == [] and titles("交通运输局") == []
+    assert titles("1号") == [Proposal.objects.get(number=1, session__meeting=4).title]
 
 
 def test_the_fixture_has_hits_of_every_kind(documents):

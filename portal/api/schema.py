@@ -44,3 +44,23 @@ def document_rate_limit(result, generator, request, public):
                 },
             )
     return result
+
+
+LANGUAGE_PARAMETER = {
+    "in": "query",
+    "name": "lang",
+    "required": False,
+    "allowEmptyValue": True,
+    "schema": {"type": "string"},
+    "description": "Language of the answer, error messages included: zh-hans (the default) "
+    "or en; any other value is ignored. Accept-Language works too (portal/api/language.py)",
+}
+
+
+def document_language(result, generator, request, public):
+    """Every /api/ operation takes ?lang= (portal.api.language.ApiLanguageMiddleware)."""
+    for path, operations in result.get("paths", {}).items():
+        if path.startswith("/api/"):
+            for operation in operations.values():
+                operation.setdefault("parameters", []).append(dict(LANGUAGE_PARAMETER))
+    return result

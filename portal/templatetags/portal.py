@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -21,3 +22,10 @@ def select_options(field) -> str:
         selected = " selected" if value == current else ""
         options.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
     return mark_safe("".join(options))  # noqa: S308 - every value and label escaped above
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon between a label and its value in the reader's language: "：" in
+    Chinese, ": " in English (a full-width colon in an English line looks broken)."""
+    return pgettext("标签与内容之间", "：")
