@@ -9,12 +9,16 @@
 - PasswordExpiryMiddleware: a password older than PASSWORD_MAX_AGE_DAYS is changed first.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -70,19 +74,41 @@ def mark_signed_in(request) -> None:
     request.session[LAST_ACTIVITY_KEY] = moment
 
 
-class SessionTimeoutMiddleware:
+class GuardMiddleware:
+    """Runs `guard(request)` before the view: a response from it is answered instead.
+
+    If the database fails during the guard, the request goes on with a user that raises
+    the same error when the view reads it: the failure then happens inside the view, where
+    config.errors answers its 503, and no check is ever skipped."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            response = self.check(request)
-            if response is not None:
-                return response
-        return self.get_response(request)
+        try:
+            response = self.guard(request)
+        except DatabaseError as error:
+            request.user = SimpleLazyObject(partial(_raise, error))
+            response = None
+        return response if response is not None else self.get_response(request)
 
-    def check(self, request):
+    def guard(self, request):
+        raise NotImplementedError
+
+
+def _raise(error):
+    raise error
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class SessionTimeoutMiddleware(GuardMiddleware):
+    def guard(self, request):
+        if not _signed_in(request):
+            return None
         session = request.session
         now = clock.now().timestamp()
         last = session.get(LAST_ACTIVITY_KEY)
@@ -113,11 +139,8 @@ class SessionTimeoutMiddleware:
 OTP_PAGES = ("accounts:otp-verify", "accounts:otp-setup", "accounts:logout")
 
 
-class OTPRequiredMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+class OTPRequiredMiddleware(GuardMiddleware):
+    def guard(self, request):
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -128,22 +151,17 @@ class OTPRequiredMiddleware:
             page = "accounts:otp-verify" if otp.has_device(user) else "accounts:otp-setup"
             query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
             return redirect(f"{reverse(page)}?{query}" if query else reverse(page))
-        return self.get_response(request)
+        return None
 
 
 PASSWORD_PAGES = (*OTP_PAGES, "accounts:password_change", "accounts:password_change_done")
 
 
-class PasswordExpiryMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
+class PasswordExpiryMiddleware(GuardMiddleware):
+    def guard(self, request):
         if (
-            user is not None
-            and user.is_authenticated
-            and passwords.is_expired(user)
+            _signed_in(request)
+            and passwords.is_expired(request.user)
             and not _exempt(request, PASSWORD_PAGES)
         ):
             messages.warning(
@@ -152,4 +170,4 @@ class PasswordExpiryMiddleware:
                 % {"days": settings.PASSWORD_MAX_AGE_DAYS},
             )
             return redirect("accounts:password_change")
-        return self.get_response(request)
+        return None

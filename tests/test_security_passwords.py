@@ -80,6 +80,10 @@ def test_a_password_change_through_the_page_refuses_a_recent_one(client, alice):
     assert "不能使用最近 5 次用过的密码" in response.content.decode()
     form["new_password1"] = form["new_password2"] = "Second-passw0rd!"
     assert client.post(reverse("accounts:password_change"), form).status_code == 302
+    from accounts.models import AuditAction, SecurityAudit
+
+    row = SecurityAudit.objects.filter(action=AuditAction.PASSWORD_CHANGED).get()
+    assert (row.actor_username, row.target) == ("alice", f"accounts.user:{alice.pk}")
 
 
 def test_an_expired_password_is_changed_before_anything_else(client, alice, settings):
