@@ -42,10 +42,27 @@ def lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
+def chain_head() -> dict:
+    """The seq and hash the next row follows: the last row's, else the anchor's (after a
+    pruning that left nothing), else the genesis. One query either way."""
+    from accounts.models import AuditAnchor, SecurityAudit
+
+    sql = (
+        f"SELECT seq, hash FROM (SELECT seq, hash FROM {SecurityAudit._meta.db_table}"
+        f" ORDER BY seq DESC LIMIT 1) AS last_row"
+        f" UNION ALL SELECT seq, hash FROM {AuditAnchor._meta.db_table} WHERE id = 1"
+        " ORDER BY 1 DESC LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return {"seq": row[0], "hash": row[1]} if row else {"seq": 0, "hash": GENESIS}
+
+
 def record(action, *, actor=None, target="", request=None, **detail):
     """Append one row. `actor` defaults to the request's signed-in user; `target` names
     what was acted on ("accounts.user:5"); `detail` is JSON-able."""
-    from accounts.models import AuditAnchor, SecurityAudit
+    from accounts.models import SecurityAudit
 
     request = request if request is not None else current_request()
     if actor is None and request is not None:
@@ -54,10 +71,7 @@ def record(action, *, actor=None, target="", request=None, **detail):
             actor = user
     with transaction.atomic():
         lock_chain()
-        last = SecurityAudit.objects.order_by("-seq").values("seq", "hash").first()
-        if last is None:
-            anchor = AuditAnchor.objects.filter(pk=1).values("seq", "hash").first()
-            last = anchor or {"seq": 0, "hash": GENESIS}
+        last = chain_head()
         fields = {
             "seq": last["seq"] + 1,
             "created_at": clock.now(),
