@@ -7,12 +7,14 @@ the role is what the rest of the site checks. Deleting still needs Django's dele
 permission (superusers have it), and a few pages narrow the rule further (below).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.models import Role, User
+from accounts import audit, otp
+from accounts.models import ADMIN_ROLES, AuditAction, User
+from accounts.policies import is_security_admin, may_change_role, may_manage_credentials
 
 
 def is_staff_role(request) -> bool:
@@ -112,35 +114,85 @@ class UserAdmin(StaffRoleAccess, BaseUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
-    # Fields that would let a staff-role user raise anyone's rights above their own.
-    SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
+    actions = ("reset_second_factor",)
+
+    # Who holds which rights (三员分立): only the security administrator changes these,
+    # and never on their own account (accounts.policies.may_change_role).
+    SECURITY_FIELDS = ("role", "is_active", "is_staff", "groups", "user_permissions")
+    # Made with `createsuperuser` only: a superuser holds every right at once.
+    NEVER_HERE = ("is_superuser",)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if not request.user.is_superuser:
-            fields = (*fields, *self.SUPERUSER_ONLY_FIELDS)
+        fields = (*super().get_readonly_fields(request, obj), *self.NEVER_HERE)
+        if not may_change_role(request.user, obj):
+            fields = (*fields, *self.SECURITY_FIELDS)
         return fields
 
+    def has_view_permission(self, request, obj=None):
+        return is_security_admin(request.user) or super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return is_security_admin(request.user) or super().has_module_permission(request)
+
     def has_change_permission(self, request, obj=None):
-        # A staff-role user must not take over a superuser or system administrator
-        # (e.g. by setting their password).
+        # Nobody but the security administrator touches a superuser's or an
+        # administrator's account (e.g. to set its password); the audit administrator
+        # changes nothing.
+        if is_security_admin(request.user):
+            return True
         if (
             obj is not None
-            and (obj.is_superuser or obj.role == Role.ADMIN)
+            and (obj.is_superuser or obj.role in ADMIN_ROLES)
             and not request.user.is_superuser
         ):
             return False
         return super().has_change_permission(request, obj)
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        # Only a superuser grants the admin role: it opens the audit log, which staff
-        # cannot, and staff could no longer edit the account they made.
-        field = super().formfield_for_choice_field(db_field, request, **kwargs)
-        if db_field.name == "role" and not request.user.is_superuser:
-            field.choices = [choice for choice in field.choices if choice[0] != Role.ADMIN]
-        return field
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password is a reset: the security administrator's.
+        target = self.get_object(request, id)
+        if target is not None:
+            may_manage_credentials(request.user, target).enforce()
+        return super().user_change_password(request, id, form_url)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_security_admin(request.user):
+            actions.pop("reset_second_factor", None)
+        return actions
+
+    @admin.action(description=_("重置所选用户的动态口令（下次登录时重新绑定）"))
+    def reset_second_factor(self, request, queryset):
+        done = 0
+        for user in queryset:
+            decision = may_manage_credentials(request.user, user)
+            if not decision:
+                self.message_user(request, str(decision.refusal), messages.ERROR)
+                continue
+            removed = otp.reset_devices(user)
+            audit.record(AuditAction.OTP_RESET, target=f"accounts.user:{user.pk}", devices=removed)
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "已重置 %(count)d 个用户的动态口令。",
+                    "已重置 %(count)d 个用户的动态口令。",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
 
     def save_model(self, request, obj, form, change):
-        if obj.role == Role.ADMIN and not request.user.is_superuser:
-            raise PermissionDenied
+        changed = set(form.changed_data) & set(self.SECURITY_FIELDS)
+        if changed:
+            may_change_role(request.user, obj if change else None).enforce()
         super().save_model(request, obj, form, change)
+
+
+# The devices' own admin pages would show their secret keys: resets go through the users'
+# page instead (reset_second_factor above).
+for _device_model in otp.DEVICE_MODELS:
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

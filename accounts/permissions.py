@@ -11,9 +11,10 @@ Roles (accounts.models.Role):
 - everyone, anonymous included, sees published proposals and public confirmed replies.
 
 Views ask here through the decorators (`staff_required`, `officer_required`,
-`sponsor_required`, `admin_required`) and the scoping querysets (`visible_proposals`,
-`visible_assignments`, ...). A lookup outside the scope is a 404, so guessing ids tells
-nothing. tests/test_permission_matrix.py checks every URL for every role.
+`sponsor_required`, `admin_required`, `audit_admin_required`) and the scoping
+querysets (`visible_proposals`, `visible_assignments`, ...). A lookup outside the scope
+is a 404, so guessing ids tells nothing. tests/test_permission_matrix.py checks every
+URL for every role.
 """
 
 from functools import wraps
@@ -22,7 +23,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.policies import is_admin, is_officer, is_sponsor, is_staff
+from accounts.policies import is_admin, is_audit_admin, is_officer, is_sponsor, is_staff
 
 
 # --- Decorators ------------------------------------------------------------------------
@@ -52,6 +53,11 @@ def staff_required(view):
 
 def admin_required(view):
     return guard(is_admin, _("只有系统管理员可以使用此页面。"))(view)
+
+
+def audit_admin_required(view):
+    """The audit logs: the audit administrator only (三员分立, accounts.policies)."""
+    return guard(is_audit_admin, _("只有审计管理员可以查看审计日志。"))(view)
 
 
 def officer_required(view):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import otp_views, views
 from accounts.ratelimit import ratelimit
 
 app_name = "accounts"
@@ -10,6 +10,10 @@ urlpatterns = [
     # Login is rate limited per IP on top of django-axes' per-user lockout.
     path("login/", ratelimit("login")(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor: verification after the password, enrolment, new backup codes.
+    path("otp/verify/", otp_views.verify, name="otp-verify"),
+    path("otp/setup/", otp_views.setup, name="otp-setup"),
+    path("otp/backup-codes/", otp_views.backup_codes, name="otp-backup-codes"),
     path("after-login/", views.after_login, name="after-login"),
     # Django's own password views; our URLs are namespaced, so each says where to go next.
     path(

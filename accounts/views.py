@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
+from accounts.policies import is_audit_admin, is_security_admin
+
 
 def _first_reachable(*names: str) -> str:
     for name in names:
@@ -20,6 +22,10 @@ def _first_reachable(*names: str) -> str:
 def after_login(request):
     """Send each role to its own start page."""
     user = request.user
+    if is_audit_admin(user):
+        return redirect(_first_reachable("audit:security", "public:home"))
+    if is_security_admin(user):
+        return redirect(_first_reachable("admin:accounts_user_changelist", "public:home"))
     if user.is_staff_member:
         return redirect(_first_reachable("staff:dashboard", "admin:index"))
     if user.is_officer:

@@ -52,7 +52,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, on Jianyan's site: OTP-verified, and never for the audit administrator
+    # (accounts/admin_site.py).
+    "accounts.admin_apps.JianyanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +66,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # django-axes, with a Chinese name in the admin (it ships none: staff/apps.py).
     "staff.apps.AxesConfig",
+    # Two-factor login for staff and administrators: TOTP, and one-time backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The domain, bottom up; each imports only those above it in this list.
     "committees",
     "accounts",
@@ -98,9 +104,18 @@ MIDDLEWARE = [
     "config.errors.NotFoundPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # The request each audit row is about (who, from where), and exports recorded.
+    "accounts.middleware.AuditMiddleware",
     # Signed-in pages: Cache-Control private, no-store (config/middleware.py).
     "config.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session time-outs, then the second factor, then an expired
+    # password: each sends the user to its page before anything else (accounts/middleware.py).
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.OTPRequiredMiddleware",
+    "accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Per-IP limits on search and the API (accounts/ratelimit.py): a clear 429.
@@ -195,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
     },
 }
+CELERY_BEAT_SCHEDULE["security-audit-prune"] = {
+    "task": "accounts.tasks.prune_security_audit_task",
+    "schedule": crontab(hour=3, minute=17),
+}
 # config/tasks.py is not an app's tasks module, so autodiscovery does not find it.
 CELERY_IMPORTS = ["config.tasks"]
 # A failed task is logged with the proposal/assignment it was about (config/task_logging.py).
@@ -221,17 +240,47 @@ PASSWORD_HASHERS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Password policy (GB/T 22239-2019 level 3, accounts/passwords.py). Staff and the
+# administrators need PASSWORD_MIN_LENGTH_PRIVILEGED characters, everyone else
+# PASSWORD_MIN_LENGTH; PASSWORD_MIN_CHARACTER_CLASSES of upper case, lower case, digits
+# and symbols; never the username; none of the last PASSWORD_HISTORY_COUNT passwords.
+# A password older than PASSWORD_MAX_AGE_DAYS must be changed before anything else
+# (0 turns expiry off).
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8, minimum=8)
+PASSWORD_MIN_LENGTH_PRIVILEGED = env_int("PASSWORD_MIN_LENGTH_PRIVILEGED", 12, minimum=12)
+PASSWORD_MIN_CHARACTER_CLASSES = env_int("PASSWORD_MIN_CHARACTER_CLASSES", 3, minimum=3)
+if PASSWORD_MIN_CHARACTER_CLASSES > 4:
+    raise ImproperlyConfigured("PASSWORD_MIN_CHARACTER_CLASSES must be between 3 and 4")
+PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5, minimum=0)
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.passwords.RoleMinimumLengthValidator"},
+    {"NAME": "accounts.passwords.CharacterClassValidator"},
+    {"NAME": "accounts.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:after-login"
 LOGOUT_REDIRECT_URL = "public:home"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A signed-in user idle longer than this is signed out (accounts.middleware); and however
+# active, a sign-in lasts at most SESSION_ABSOLUTE_TIMEOUT_MINUTES.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+SESSION_ABSOLUTE_TIMEOUT_MINUTES = env_int(
+    "SESSION_ABSOLUTE_TIMEOUT_MINUTES", SESSION_COOKIE_AGE // 60, minimum=1
+)
+# Two-factor login (accounts/otp.py): these roles, superusers and anyone who may open the
+# admin must pass a TOTP code (or a backup code) after the password.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", ["staff", "sysadmin", "secadmin", "auditadmin"])
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "建言")
+OTP_BACKUP_CODE_COUNT = 10
+# The security audit log (accounts/audit): kept at least 180 days (等保 level 3), then
+# pruned by the beat task below.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -58,13 +58,24 @@ class Login:
 # One login per role. The passwords are fixed so the README and the terminal can print them.
 LOGINS = {
     "staff": Login(
-        "staff", "jianyan-staff-2025", _("提案委员会工作人员"), _("王晓梅，可进入 /admin/")
+        "staff", "Jianyan-Demo-2025-s1", _("提案委员会工作人员"), _("王晓梅，可进入 /admin/")
     ),
-    "gxj": Login("gxj", "jianyan-gxj-2025", _("承办单位联络员"), "苏州市工业和信息化局"),
-    "czj": Login("czj", "jianyan-czj-2025", _("承办单位联络员"), "苏州市财政局"),
-    "zhigong": Login("zhigong", "jianyan-zhigong-2025", _("提案人"), "市致公党"),
-    "admin": Login("admin", "jianyan-admin-2025", _("系统管理员"), _("超级用户")),
+    "gxj": Login("gxj", "Jianyan-Demo-2025-o1", _("承办单位联络员"), "苏州市工业和信息化局"),
+    "czj": Login("czj", "Jianyan-Demo-2025-o2", _("承办单位联络员"), "苏州市财政局"),
+    "zhigong": Login("zhigong", "Jianyan-Demo-2025-p1", _("提案人"), "市致公党"),
+    "admin": Login("admin", "Jianyan-Demo-2025-a1", _("系统管理员"), _("超级用户")),
+    # 三员分立: the security and audit administrators, one role each.
+    "security": Login(
+        "security", "Jianyan-Demo-2025-a2", _("安全管理员"), _("角色、密码与动态口令重置")
+    ),
+    "auditor": Login("auditor", "Jianyan-Demo-2025-a3", _("审计管理员"), _("只读审计日志")),
 }
+
+
+def random_password() -> str:
+    """A random password that meets the policy (accounts.passwords): long, and letters of
+    both cases, digits and a symbol whatever the random part holds."""
+    return secrets.token_urlsafe(15) + "-Aa1"
 
 
 @dataclass
@@ -238,6 +249,14 @@ class ReferenceLoader:
             display_name="系统管理员",
             email="admin@example.org",
         )
+        self.user(
+            "security",
+            role=UserRole.SECURITY_ADMIN,
+            is_staff=True,
+            display_name="安全管理员",
+            email="security@example.org",
+        )
+        self.user("auditor", role=UserRole.AUDIT_ADMIN, display_name="审计管理员")
         for username, name, title in data.SUPERVISORS:
             self.refs.supervisors.append(
                 self.user(username, role="", display_name=f"{name}（{title}）")
@@ -265,7 +284,7 @@ class ReferenceLoader:
             fields.setdefault("committee", self.refs.committee)
         user = User(username=username, **fields)
         if login:
-            password = secrets.token_urlsafe(12) if self.random_passwords else login.password
+            password = random_password() if self.random_passwords else login.password
             validate_password(password, user)
             user.set_password(password)
             self.refs.passwords[username] = password

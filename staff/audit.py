@@ -1,4 +1,6 @@
-"""The audit log for admins: every Event row (who changed what and when), filtered."""
+"""The audit logs, for the audit administrator only (三员分立): every workflow Event (who
+changed what proposal and when) and the security audit log (sign-ins, roles, passwords,
+exports, admin actions; accounts.audit), each filtered and paginated."""
 
 import datetime as dt
 
@@ -47,7 +49,7 @@ class AuditFilter(Form):
         return events
 
 
-@permissions.admin_required
+@permissions.audit_admin_required
 def audit_log(request):
     form = AuditFilter(request.GET or {})
     events = form.filter(

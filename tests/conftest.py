@@ -4,7 +4,8 @@
 - bob: officer of `agency` (苏州市工业和信息化局)
 - charlie: officer of `other_agency`
 - dora: sponsor user for `sponsor` (市致公党)
-- admin: superuser
+- admin: superuser (and system administrator)
+- sysadmin, secadmin, auditor: the three administrators (三员分立), one role each
 """
 
 import pytest
@@ -75,3 +76,54 @@ def dora(sponsor):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def sysadmin(db):
+    return UserFactory(username="sam", role=Role.SYSTEM_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def secadmin(db):
+    return UserFactory(username="sec", role=Role.SECURITY_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(username="audrey", role=Role.AUDIT_ADMIN)
+
+
+# --- The second factor in tests ---------------------------------------------------------
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` signs in as after the password *and* the second factor
+    (accounts.otp), so tests of staff and admin pages need not enrol a device first.
+    Tests of the second factor itself use `client.force_login(user, otp=False)`."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, *, otp=True):
+        original(self, user, backend)
+        if otp:
+            mark_otp_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def mark_otp_verified(client, user):
+    """Mark the client's session as having passed the second factor with a backup-code
+    device made for the purpose (as django_otp.login would after a good code)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from accounts.otp import requires_otp
+
+    if not requires_otp(user):
+        return
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="tests-verified", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

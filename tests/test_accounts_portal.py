@@ -82,14 +82,14 @@ def test_staff_create_an_officer_for_an_agency_and_deactivate_them(client, alice
             "agency": agency.pk,
             "email": "zhou@example.gov.cn",
             "phone": "",
-            "password1": "Zhou-联络-2026!",
-            "password2": "Zhou-联络-2026!",
+            "password1": "Lian-luo-2026!x",
+            "password2": "Lian-luo-2026!x",
         },
     )
     assert response.status_code == 302, response.content.decode()
     officer = User.objects.get(username="zhou")
     assert (officer.role, agency_of(officer), officer.is_officer) == (Role.OFFICER, agency, True)
-    assert officer.check_password("Zhou-联络-2026!")
+    assert officer.check_password("Lian-luo-2026!x")
 
     client.post(reverse("staff:officer-deactivate", args=[officer.pk]))
     officer.refresh_from_db()

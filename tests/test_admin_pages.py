@@ -294,13 +294,33 @@ def test_staff_cannot_make_anyone_a_superuser(staff_client, bob):
     assert 'name="is_superuser"' not in response.content.decode()
 
 
+def _bob_form(bob, **changes):
+    membership = AgencyMembership.objects.get(user=bob)
+    return {
+        "username": bob.username,
+        "role": bob.role,
+        "is_active": "on",
+        "agency_membership-TOTAL_FORMS": 1,
+        "agency_membership-INITIAL_FORMS": 1,
+        "agency_membership-0-id": membership.pk,
+        "agency_membership-0-user": bob.pk,
+        "agency_membership-0-agency": membership.agency_id,
+        "sponsor_account-TOTAL_FORMS": 0,
+        "sponsor_account-INITIAL_FORMS": 0,
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "00:00:00",
+        **changes,
+    }
+
+
 @pytest.mark.django_db
-def test_staff_cannot_make_a_system_administrator(staff_client, bob):
-    """The admin role opens the audit log: only a superuser grants it."""
+def test_staff_give_no_role_the_role_is_the_security_admins(staff_client, bob):
+    """三员分立: roles are the security administrator's to give; staff may still edit the
+    rest of an account."""
     from accounts.models import Role, User
 
     add = staff_client.get(reverse("admin:accounts_user_add")).content.decode()
-    assert 'value="admin"' not in add
+    assert 'name="role"' not in add
     response = staff_client.post(
         reverse("admin:accounts_user_add"),
         {
@@ -308,60 +328,64 @@ def test_staff_cannot_make_a_system_administrator(staff_client, bob):
             "usable_password": "true",
             "password1": "Zx9!long-enough-pass",
             "password2": "Zx9!long-enough-pass",
-            "role": "admin",
+            "role": "sysadmin",
             "agency_membership-TOTAL_FORMS": 0,
             "agency_membership-INITIAL_FORMS": 0,
             "sponsor_account-TOTAL_FORMS": 0,
             "sponsor_account-INITIAL_FORMS": 0,
         },
     )
-    assert response.status_code in (200, 403)
-    assert not User.objects.filter(username="mallory").exists()
-    # Nor may staff raise an existing account to admin.
-    data = {
-        "username": bob.username,
-        "role": "admin",
-        "is_active": "on",
-        "agency_membership-TOTAL_FORMS": 1,
-        "agency_membership-INITIAL_FORMS": 1,
-        "agency_membership-0-id": AgencyMembership.objects.get(user=bob).pk,
-        "agency_membership-0-user": bob.pk,
-        "agency_membership-0-agency": AgencyMembership.objects.get(user=bob).agency_id,
-        "sponsor_account-TOTAL_FORMS": 0,
-        "sponsor_account-INITIAL_FORMS": 0,
-        "date_joined_0": "2025-01-01",
-        "date_joined_1": "00:00:00",
-    }
-    response = staff_client.post(change_url(User, bob), data)
-    assert response.status_code in (200, 403)
+    assert response.status_code == 302
+    assert User.objects.get(username="mallory").role == ""
+    response = staff_client.post(change_url(User, bob), _bob_form(bob, role="sysadmin"))
+    assert response.status_code == 302
     bob.refresh_from_db()
     assert bob.role == Role.OFFICER
-    # The same form with a role staff may give is saved (the refusal above is the role's).
-    response = staff_client.post(change_url(User, bob), {**data, "role": "officer"})
-    assert response.status_code == 302
 
 
 @pytest.mark.django_db
-def test_a_superuser_may_make_a_system_administrator(client, admin_user):
+@pytest.mark.parametrize("actor", ["admin_user", "sysadmin"])
+def test_neither_a_superuser_nor_the_system_admin_changes_a_role(client, bob, actor, request):
     from accounts.models import Role, User
 
-    client.force_login(admin_user)
-    response = client.post(
-        reverse("admin:accounts_user_add"),
+    client.force_login(request.getfixturevalue(actor))
+    page = client.get(change_url(User, bob)).content.decode()
+    assert 'name="role"' not in page and 'name="is_superuser"' not in page
+    client.post(change_url(User, bob), _bob_form(bob, role="secadmin"))
+    bob.refresh_from_db()
+    assert bob.role == Role.OFFICER
+
+
+@pytest.mark.django_db
+def test_the_security_admin_changes_roles_but_never_their_own(client, secadmin, bob):
+    from accounts.models import AuditAction, Role, SecurityAudit, User
+
+    client.force_login(secadmin)
+    response = client.post(change_url(User, bob), _bob_form(bob, role="staff"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    bob.refresh_from_db()
+    assert bob.role == Role.STAFF
+    change = SecurityAudit.objects.filter(action=AuditAction.ROLE_CHANGED).get()
+    assert (change.actor_username, change.target) == ("sec", f"accounts.user:{bob.pk}")
+    assert change.detail == {"before": "officer", "after": "staff"}
+    # Their own page offers no role to change, and a forged post changes nothing.
+    own = client.get(change_url(User, secadmin)).content.decode()
+    assert 'name="role"' not in own
+    client.post(
+        change_url(User, secadmin),
         {
-            "username": "root2",
-            "usable_password": "true",
-            "password1": "Zx9!long-enough-pass",
-            "password2": "Zx9!long-enough-pass",
-            "role": "admin",
+            "username": "sec",
+            "role": "auditadmin",
+            "date_joined_0": "2025-01-01",
+            "date_joined_1": "00:00:00",
             "agency_membership-TOTAL_FORMS": 0,
             "agency_membership-INITIAL_FORMS": 0,
             "sponsor_account-TOTAL_FORMS": 0,
             "sponsor_account-INITIAL_FORMS": 0,
         },
     )
-    assert response.status_code == 302
-    assert User.objects.get(username="root2").role == Role.ADMIN
+    secadmin.refresh_from_db()
+    assert secadmin.role == Role.SECURITY_ADMIN
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from responses.models import Agency, CommitteeRules, ReminderSettings
 
 # The last migrations before committees existed.
 BEFORE = [
-    ("accounts", "0004_remove_user_agency_sponsor"),
+    ("accounts", "0007_security_audit_append_only_trigger"),
     ("proposals", "0013_event_assignment_id"),
     ("responses", "0015_notification_codes"),
 ]

@@ -353,7 +353,17 @@ def test_proposal_118_is_published_at_the_seed_pages_time(p118):
 def test_each_printed_demo_login_signs_in(demo, client, username):
     login = LOGINS[username]
     assert re.search(rf"{username}\s+/ {re.escape(login.password)}", demo.first_output)
-    validate_password(login.password, User.objects.get(username=username))
+    user = User.objects.get(username=username)
+    # Meets the policy for this login's role (unsaved: the history holds it already).
+    validate_password(
+        login.password,
+        User(
+            username=username,
+            role=user.role,
+            is_staff=user.is_staff,
+            is_superuser=user.is_superuser,
+        ),
+    )
     response = client.post(
         reverse("accounts:login"), {"username": username, "password": login.password}
     )
@@ -368,6 +378,13 @@ def test_the_demo_logins_have_one_role_each(demo):
     assert users["czj"].is_officer and agency_of(users["czj"]).name == "苏州市财政局"
     assert users["zhigong"].is_sponsor_user and sponsor_of(users["zhigong"]).name == "市致公党"
     assert users["admin"].is_superuser and users["admin"].is_staff
+    assert users["admin"].role == UserRole.SYSTEM_ADMIN
+    assert users["security"].role == UserRole.SECURITY_ADMIN and users["security"].is_staff
+    assert users["auditor"].role == UserRole.AUDIT_ADMIN and not users["auditor"].is_superuser
+
+
+def test_the_demo_prints_how_to_enrol_the_second_factor(demo):
+    assert "扫描页面上的二维码" in demo.first_output
 
 
 def test_the_staff_login_can_use_the_admin(demo, client):

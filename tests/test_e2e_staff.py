@@ -40,6 +40,16 @@ def browser_thread(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def current_code(secret: str) -> str:
+    """The code an authenticator app shows now for this base32 key."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    key = b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key):06d}"
+
+
 @pytest.fixture
 def shots(tmp_path):
     folder = Path(os.environ.get("STAFF_E2E_SCREENSHOTS") or tmp_path)
@@ -78,11 +88,19 @@ def test_staff_enter_proposal_118_and_assign_it_for_three_months(
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
 
-    # Log in: staff land on their dashboard.
+    # Log in: staff enrol an authenticator app at their first login (two-factor login),
+    # keep the backup codes, and land on their dashboard.
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "alice")
     page.fill("#id_password", "pw-for-tests-1")
     page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/otp/setup/**")
+    expect(page.locator(".otp-qr svg")).to_be_visible()
+    secret = page.locator(".otp-secret").inner_text().replace(" ", "")
+    page.fill("#id_token", current_code(secret))
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator(".otp-codes li")).to_have_count(10)
+    page.get_by_role("link", name="继续").click()
     page.wait_for_url("**/staff/")
     expect(page.locator("h1")).to_have_text("提案工作台")
     page.screenshot(path=shots / "1-dashboard.png", full_page=True)

@@ -49,7 +49,8 @@ OWN_PROPOSAL_PAGE = row(302, 403, 403, 200, 404, 403)
 # POST only, checked before the lookup: 405 tells another sponsor nothing either
 OWN_REPLY_ACTION = row(302, 403, 403, 405, 405, 403)
 ANY_USER = row(302, 200, 200, 200, 200, 200)
-ADMIN_ONLY = row(302, 403, 403, 403, 403, 403)  # alice is staff, not admin
+# The audit logs: the audit administrator only (三员分立); alice is staff, not an auditor.
+AUDIT_ONLY = row(302, 403, 403, 403, 403, 403)
 
 # name -> (kwargs as world keys, expected codes)
 EXPECTED = {
@@ -72,7 +73,14 @@ EXPECTED = {
     "staff:officers": ({}, STAFF_PAGE),
     "staff:officer-create": ({}, STAFF_PAGE),
     "staff:officer-deactivate": ({"pk": "bob"}, STAFF_ACTION),
-    "audit:log": ({}, ADMIN_ONLY),
+    "audit:log": ({}, AUDIT_ONLY),
+    "audit:security": ({}, AUDIT_ONLY),
+    "audit:security-export": ({}, AUDIT_ONLY),
+    # The second factor: a verified session goes on (alice), one without a device is
+    # sent to enrol (the others need none, but may enrol); new backup codes: POST only.
+    "accounts:otp-verify": ({}, row(302, 302, 302, 302, 302, 302)),
+    "accounts:otp-setup": ({}, ANY_USER),
+    "accounts:otp-backup-codes": ({}, row(302, 405, 405, 405, 405, 405)),
     # Staff back office
     "staff:dashboard": ({}, STAFF_PAGE),
     "staff:proposal-list": ({}, STAFF_PAGE),
@@ -138,6 +146,8 @@ EXPECTED = {
     "api:category-list": ({}, EVERYONE),
     "api:agency-list": ({}, EVERYONE),
     "api:schema": ({}, EVERYONE),
+    "api:index": ({}, EVERYONE),
+    "public:api-docs": ({}, EVERYONE),
     "public:home": ({}, EVERYONE),
     "public:proposals": ({}, EVERYONE),
     "public:export": ({}, EVERYONE),
@@ -315,6 +325,34 @@ def test_the_admin_site_is_for_admins_only(client, users, admin_user):
         assert client.get(reverse(name)).status_code == 200, name
 
 
+# The three administrators (三员分立): (system, security, audit) on the pages that tell
+# them apart. The admin site sends the audit administrator to its login (changes nothing).
+ADMIN_ROLE_EXPECTED = {
+    "audit:log": (403, 403, 200),
+    "audit:security": (403, 403, 200),
+    "audit:security-export": (403, 403, 200),
+    "staff:dashboard": (200, 403, 403),
+    "staff:officers": (200, 403, 403),
+    "admin:index": (200, 200, 302),
+    "admin:accounts_user_changelist": (200, 200, 302),
+    "admin:proposals_proposal_changelist": (200, 403, 302),
+}
+
+
+@pytest.mark.parametrize("column", [0, 1, 2], ids=["sysadmin", "secadmin", "auditor"])
+def test_each_of_the_three_administrators_opens_only_their_own_pages(
+    client, sysadmin, secadmin, auditor, column
+):
+    user = (sysadmin, secadmin, auditor)[column]
+    client.force_login(user)
+    wrong = {}
+    for name, codes in ADMIN_ROLE_EXPECTED.items():
+        code = client.get(reverse(name)).status_code
+        if code != codes[column]:
+            wrong[name] = (code, codes[column])
+    assert not wrong, f"{user.username}: (got, expected) {wrong}"
+
+
 def _admin_patterns():
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and pattern.namespace == "admin":
@@ -343,6 +381,9 @@ def test_a_file_field_upload_is_never_reachable_under_media_url(client, settings
 # 403/404, or the login redirect for anonymous) get the same refusal to a POST carrying a
 # complete, plausible form, and the database is left exactly as it was.
 STATE_CHANGING = [
+    "accounts:otp-verify",
+    "accounts:otp-setup",
+    "accounts:otp-backup-codes",
     "members:my-feedback",
     "staff:officer-create",
     "staff:officer-deactivate",

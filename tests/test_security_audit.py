@@ -1,4 +1,5 @@
-"""Admins read the audit log (who changed what and when), filtered and paginated."""
+"""The audit administrator reads the audit log (who changed what and when), filtered and
+paginated; nobody else does (三员分立)."""
 
 import datetime as dt
 
@@ -19,17 +20,17 @@ def history(alice, session, sponsor):
     return first, second
 
 
-def test_an_admin_sees_who_changed_what_and_when(client, admin_user, history):
-    client.force_login(admin_user)
+def test_the_audit_admin_sees_who_changed_what_and_when(client, auditor, history):
+    client.force_login(auditor)
     html = client.get(reverse("audit:log")).content.decode()
     assert "关于甲的建议" in html
     assert "关于乙的建议" in html
     assert "alice" in html
 
 
-def test_the_log_filters_by_proposal_user_action_and_date(client, admin_user, history, alice):
+def test_the_log_filters_by_proposal_user_action_and_date(client, auditor, history, alice):
     first, second = history
-    client.force_login(admin_user)
+    client.force_login(auditor)
     url = reverse("audit:log")
     page = client.get(url, {"proposal": second.pk}).context["page_obj"]
     assert {event.proposal_id for event in page} == {second.pk}
@@ -45,14 +46,14 @@ def test_the_log_filters_by_proposal_user_action_and_date(client, admin_user, hi
 
 
 def test_the_log_is_paginated_with_a_fixed_number_of_queries(
-    client, admin_user, history, django_assert_max_num_queries
+    client, auditor, history, django_assert_max_num_queries
 ):
     first, _second = history
     Event.objects.bulk_create(
         Event(proposal=first, action=Event.objects.first().action, note=f"第{n}条")
         for n in range(120)
     )
-    client.force_login(admin_user)
+    client.force_login(auditor)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("audit:log"), {"page": 2})
     assert len(response.context["page_obj"].object_list) == 50
@@ -61,3 +62,12 @@ def test_the_log_is_paginated_with_a_fixed_number_of_queries(
 def test_staff_who_are_not_admins_cannot_read_the_log(client, alice):
     client.force_login(alice)
     assert client.get(reverse("audit:log")).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["audit:log", "audit:security", "audit:security-export"])
+def test_neither_the_system_nor_the_security_admin_nor_a_superuser_reads_the_logs(
+    client, sysadmin, secadmin, admin_user, name
+):
+    for user in (sysadmin, secadmin, admin_user):
+        client.force_login(user)
+        assert client.get(reverse(name)).status_code == 403, (user.username, name)

@@ -68,6 +68,25 @@ def test_malformed_value_stops_the_start_naming_the_variable(tmp_path, name, val
     assert repr(value) in last_line
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "explanation"),
+    [
+        # 等保 level 3: audit rows kept 180 days or more, 12+ characters for staff...
+        ("AUDIT_RETENTION_DAYS", "90", "must be at least 180, got 90"),
+        ("PASSWORD_MIN_LENGTH_PRIVILEGED", "8", "must be at least 12, got 8"),
+        ("PASSWORD_MIN_CHARACTER_CLASSES", "2", "must be at least 3, got 2"),
+        ("PASSWORD_MIN_CHARACTER_CLASSES", "5", "must be between 3 and 4"),
+        ("SESSION_IDLE_TIMEOUT_MINUTES", "0", "must be at least 1, got 0"),
+    ],
+)
+def test_a_security_setting_below_the_standard_stops_the_start(tmp_path, name, value, explanation):
+    started = start_django(tmp_path, **{name: value})
+
+    assert started.returncode != 0
+    last_line = started.stderr.strip().splitlines()[-1]
+    assert name in last_line and explanation in last_line
+
+
 def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     started = start_django(tmp_path, DEBUG="false")
 

@@ -167,6 +167,15 @@ class Command(BaseCommand):
         write(_("用时 %(seconds).1f 秒") % {"seconds": seconds})
         write("")
         write(_("演示账号（登录地址 /accounts/login/，管理后台 /admin/）："))
+        write(
+            _(
+                "工作人员和三位管理员须两步验证：首次登录时用手机上的身份验证器应用"
+                "（如 Google Authenticator、Microsoft Authenticator）扫描页面上的二维码，"
+                "输入应用显示的 6 位数字完成绑定，并保存好随后显示的备用码；"
+                "此后每次登录在密码之后输入动态口令。"
+                "安全管理员可在管理后台的用户列表中重置某人的动态口令。"
+            )
+        )
         for login in LOGINS.values():
             if login.username in refs.passwords:
                 password, warning = refs.passwords[login.username], ""

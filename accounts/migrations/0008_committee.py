@@ -13,7 +13,7 @@ def into_home_committee(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_remove_user_agency_sponsor'),
+        ('accounts', '0007_security_audit_append_only_trigger'),
         ('committees', '0001_initial'),
     ]
 
