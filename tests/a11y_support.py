@@ -32,12 +32,14 @@ def new_context(browser, live_server, user=None, **options):
     return context
 
 
-def violations(page) -> list[str]:
-    """Every WCAG 2.1 A/AA violation axe finds on the page, whatever its impact."""
+def violations(page, *, best_practice=False) -> list[str]:
+    """Every WCAG 2.1 A/AA violation axe finds on the page, whatever its impact; with
+    best_practice, also axe's best practices (heading order, landmarks, empty headers)."""
     page.add_script_tag(path=str(AXE))
+    tags = WCAG_TAGS + ["best-practice"] if best_practice else WCAG_TAGS
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
+        tags,
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} -> "

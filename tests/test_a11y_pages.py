@@ -1,6 +1,8 @@
 """Every kind of page, for the role that uses it, in headless Chromium: axe-core finds no
 WCAG 2.1 A/AA violation (GB/T 37668-2019), whatever its impact, in the normal look and
-in care mode (关怀模式)."""
+in care mode (关怀模式); on our own pages (not Django's admin) none of axe's best
+practices either (heading order, one main landmark, content in landmarks, no empty
+table header)."""
 
 from types import SimpleNamespace
 
@@ -149,6 +151,14 @@ PAGES = [
         lambda w: f"/admin/proposals/proposal/{Proposal.objects.first().pk}/change/",
         None,
     ),
+    (
+        "admin-agency",
+        "admin",
+        lambda w: f"/admin/responses/agency/{w.pending.agency_id}/change/",
+        None,
+    ),
+    ("admin-reply", "admin", lambda w: f"/admin/responses/reply/{w.reply.pk}/change/", None),
+    ("admin-add", "admin", lambda w: "/admin/proposals/proposal/add/", None),
 ]
 
 
@@ -172,8 +182,10 @@ def test_page_has_no_wcag_violation(live_server, browser, world, name, who, path
     assert response.status < 500
     if then is not None:
         then(page)
+    page.wait_for_load_state("networkidle")  # the admin's scripts have run
     assert page.locator("html").get_attribute("lang")
     assert ("care-mode" in (page.locator("html").get_attribute("class") or "")) == care
-    found = violations(page)
+    # Our own pages keep axe's best practices too; the admin's markup is Django's.
+    found = violations(page, best_practice=not name.startswith("admin-"))
     context.close()
-    assert found == []
+    assert found == [], "\n".join(found)
