@@ -92,6 +92,22 @@ def log_out(page):
         page.get_by_role("button", name="退出登录").click()
 
 
+def submit(button):
+    """Submit the page's form as it stands (empty or wrong): the page with its errors."""
+
+    def then(page):
+        with page.expect_navigation():
+            page.get_by_role("button", name=button, exact=True).first.click()
+
+    return then
+
+
+def wrong_password(page):
+    page.get_by_label("用户名").fill("dora")
+    page.get_by_label("密码").fill("not-the-password")
+    submit("登录")(page)
+
+
 # (name, who, path, then): `then` acts on the page before axe looks, for a page that
 # only a POST shows.
 PAGES = [
@@ -106,6 +122,7 @@ PAGES = [
     ("public-403", "bob", lambda w: "/staff/", None),
     # Signing in
     ("login", None, lambda w: "/accounts/login/", None),
+    ("login-refused", None, lambda w: "/accounts/login/", wrong_password),
     ("password-reset", None, lambda w: "/accounts/password/reset/", None),
     ("password-reset-done", None, lambda w: "/accounts/password/reset/done/", None),
     ("password-reset-confirm", None, reset_link, None),
@@ -118,7 +135,14 @@ PAGES = [
     ("staff-proposals", "alice", lambda w: "/staff/proposals/", None),
     ("staff-proposal", "alice", lambda w: f"/staff/proposals/{w.pending.proposal_id}/", None),
     ("staff-intake", "alice", lambda w: "/staff/proposals/new/", None),
+    ("staff-intake-errors", "alice", lambda w: "/staff/proposals/new/", submit("保存并提交审查")),
     ("staff-assign", "alice", lambda w: f"/staff/proposals/{w.registered.pk}/assign/", None),
+    (
+        "staff-assign-errors",
+        "alice",
+        lambda w: f"/staff/proposals/{w.registered.pk}/assign/",
+        submit("确认交办"),
+    ),
     ("staff-requests", "alice", lambda w: "/staff/requests/", None),
     ("staff-key", "alice", lambda w: "/staff/key/", None),
     ("staff-publication", "alice", lambda w: "/staff/publication/", None),
@@ -132,6 +156,13 @@ PAGES = [
     ("officer-assignment", "bob", lambda w: f"/agency/assignments/{w.pending.pk}/", None),
     ("officer-accept", "bob", lambda w: f"/agency/assignments/{w.pending.pk}/accept/", None),
     ("officer-reply-form", "bob", lambda w: f"/agency/assignments/{w.accepted.pk}/reply/", None),
+    (
+        "officer-reply-errors",
+        "bob",
+        lambda w: f"/agency/assignments/{w.accepted.pk}/reply/",
+        submit("保存并预览"),
+    ),
+    ("officer-accepted", "bob", lambda w: f"/agency/assignments/{w.pending.pk}/", submit("签收")),
     ("officer-reply", "bob", lambda w: f"/agency/replies/{w.draft.pk}/", None),
     ("officer-notifications", "bob", lambda w: "/notifications/", None),
     # Sponsors
@@ -141,6 +172,12 @@ PAGES = [
         "dora",
         lambda w: f"/accounts/my-proposals/{w.reply.assignment.proposal_id}/",
         None,
+    ),
+    (
+        "sponsor-rated",
+        "dora",
+        lambda w: f"/accounts/my-proposals/{w.reply.assignment.proposal_id}/",
+        submit("提交满意度"),
     ),
     # The admin, as staff use it
     ("admin-index", "admin", lambda w: "/admin/", None),
