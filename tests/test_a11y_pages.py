@@ -4,6 +4,8 @@ in care mode (关怀模式); on our own pages (not Django's admin) none of axe's
 practices either (heading order, one main landmark, content in landmarks, no empty
 table header)."""
 
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -220,6 +222,9 @@ def test_page_has_no_wcag_violation(live_server, browser, world, name, who, path
     if then is not None:
         then(page)
     page.wait_for_load_state("networkidle")  # the admin's scripts have run
+    if folder := os.environ.get("JIANYAN_SCREENSHOTS"):  # to look at the pages
+        shot = Path(folder) / f"a11y-{name}-{'care' if care else 'normal'}.png"
+        page.screenshot(path=str(shot), full_page=True)
     assert page.locator("html").get_attribute("lang")
     assert ("care-mode" in (page.locator("html").get_attribute("class") or "")) == care
     # Our own pages keep axe's best practices too; the admin's markup is Django's.
