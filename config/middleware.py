@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
+
+from portal import care
 
 
 class PrivatePagesMiddleware:
@@ -16,7 +18,8 @@ class PrivatePagesMiddleware:
     Signed in means "sent a session cookie": a login makes one (public pages set
     none), and deciding by the cookie reads no session, so it costs no query, works while
     the database is away (config/errors.py still answers its 503) and adds no
-    `Vary: Cookie` of its own."""
+    `Vary: Cookie` of its own. A page shown in care mode (portal/care.py) is the
+    reader's own look: `private`, so a shared cache never hands it to someone else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,6 +28,8 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             add_never_cache_headers(response)
+        elif care.COOKIE_NAME in request.COOKIES:
+            patch_cache_control(response, private=True)
         return response
 
 

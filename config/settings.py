@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "officer.context_processors.notifications",
+                "portal.care.care_mode",
             ],
         },
     },

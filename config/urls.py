@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from config.health import healthz
+from portal import care
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -13,6 +14,8 @@ urlpatterns = [
     # and set no cookie (their stored copies serve every visitor, portal/pages.py).
     # Forging it could only switch someone's language; `next` is checked by the view.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # 关怀模式: a GET that sets or clears a cookie and goes back (portal/care.py).
+    path("care-mode/", care.switch, name="care_mode"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("members.urls")),
     path("staff/", include("staff.urls")),

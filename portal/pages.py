@@ -8,7 +8,8 @@ rate (bench/public.py prints both).
 
 What keeps a stored page right:
 - Only anonymous visitors get it: no session or messages cookie (so no login, no flash
-  message) and no query string. Everyone else gets the page rendered for them.
+  message), no care-mode cookie (portal.care) and no query string. Everyone else gets
+  the page rendered for them.
 - It is rendered with two raw-markup slots, `<jy-slot-views>` for the live view count
   and `<jy-slot-csrf>` for the visitor's CSRF token, should a form on it ever need one
   (none does: the language switcher is exempt, so an anonymous page sets no cookie).
@@ -56,7 +57,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from portal import selectors
+from portal import care, selectors
 from proposals import signals
 from proposals.models import Proposal, ProposalView, SearchDocument
 from proposals.models.pages import PublicPage
@@ -78,6 +79,7 @@ def servable(request) -> bool:
         not request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and care.COOKIE_NAME not in request.COOKIES
     )
 
 

@@ -175,8 +175,9 @@ def test_error_messages_are_announced_as_alerts():
             ]
         },
     )
-    assert 'class="message message-error" role="alert">出错了' in html
-    assert 'class="message message-success" role="status">已保存' in html
+    # The role sits inside the list item, which keeps the list a list (axe: list).
+    assert '<li class="message message-error"><div role="alert">出错了' in html
+    assert '<li class="message message-success"><div role="status">已保存' in html
 
 
 # --- Pagination ---------------------------------------------------------------------------
