@@ -180,3 +180,14 @@ def test_an_item_marked_keep_stays_in_the_docx():
     assert count == 2
     assert "138 1234 5678" in text
     assert ID_NUMBER not in text
+
+
+@pytest.mark.parametrize("unit", ["市区", "市场发展区县", "城市路", "1 ", "a.b"])
+def test_a_hostile_page_is_searched_in_bounded_time(unit):
+    """Nested quantifiers over 市/区 backtracked exponentially (20 repetitions of 市区
+    took minutes); every page of a letter must cost linear time."""
+    import time
+
+    started = time.monotonic()
+    find(unit * 10_000, landlines=True)
+    assert time.monotonic() - started < 5

@@ -47,16 +47,19 @@ _LANDLINE = re.compile(
 
 # A home address: a road (路/街/巷/弄/大道) with a house number (号) and then a building,
 # unit or room (栋/幢/号楼/单元/室), or an estate (小区/花园/新村/公寓/苑) with a room.
-# An office's address ("三香路998号") has no room and is not matched.
+# An office's address ("三香路998号") has no room and is not matched. The match starts at
+# most ten characters before the road or estate, which takes in the district and city
+# ("姑苏区干将西路…"). Every repetition is bounded and no two quantifiers compete for the
+# same characters: a page of 市/区 must not make the pattern backtrack exponentially.
 _HAN = r"[\u4e00-\u9fff]"
 _NUM = r"[0-9０-９]{1,5}"
-_UNIT = rf"{_NUM}(?:-{_NUM})?(?:栋|幢|号楼|座|单元|层|楼|室)"
+_UNIT = rf"{_NUM}(?:-{_NUM})?(?:栋|幢|号楼|座|单元|层|楼)"
 _ROOM = rf"(?:{_UNIT}){{0,3}}{_NUM}(?:-{_NUM})?(?:室|单元|栋|幢|号楼)"
-_REGION = rf"(?:{_HAN}{{1,7}}?(?:省|自治区|市|区|县|镇|乡|街道))*"
+_ESTATE = "小区|花园|新村|公寓|苑"
 _ADDRESS = re.compile(
-    rf"{_REGION}{_HAN}{{1,10}}?(?:路|街|巷|弄|大道)(?:{_NUM}弄)?{_NUM}(?:-{_NUM})?号"
-    rf"(?:{_HAN}{{1,10}}?(?:小区|花园|新村|公寓|苑|大厦|院))?{_ROOM}"
-    rf"|{_REGION}{_HAN}{{1,10}}?(?:小区|花园|新村|公寓|苑){_ROOM}"
+    rf"{_HAN}{{1,10}}?(?:路|街|巷|弄|大道)(?:{_NUM}弄)?{_NUM}(?:-{_NUM})?号"
+    rf"(?:{_HAN}{{1,10}}?(?:{_ESTATE}|大厦|院))?{_ROOM}"
+    rf"|{_HAN}{{1,10}}?(?:{_ESTATE}){_ROOM}"
 )
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
