@@ -144,7 +144,7 @@ class DemoRenderer:
         self.covers = 0
         self.failures: list[str] = []
         self._converted: dict[tuple[str, str], tuple[bytes, str]] = {}
-        self._rendered: dict[tuple[str, str], object] = {}
+        self._rendered: dict[tuple, object] = {}
 
     @contextmanager
     def active(self):
@@ -169,13 +169,14 @@ class DemoRenderer:
                 return real_cover(document)
             return None
 
-        def render_bytes_once(data: bytes, *, name: str, cover=None):
-            # Without a cover the result depends on the bytes alone: render each letter once.
+        def render_bytes_once(data: bytes, *, name: str, cover=None, plan=None):
+            # Without a cover the result depends on the bytes and the redaction plan alone:
+            # render each letter once per plan.
             if cover is not None:
-                return real_render_bytes(data, name=name, cover=cover)
-            key = (hashlib.sha256(data).hexdigest(), Path(name).suffix.lower())
+                return real_render_bytes(data, name=name, cover=cover, plan=plan)
+            key = (hashlib.sha256(data).hexdigest(), Path(name).suffix.lower(), plan)
             if key not in self._rendered:
-                self._rendered[key] = real_render_bytes(data, name=name, cover=None)
+                self._rendered[key] = real_render_bytes(data, name=name, cover=None, plan=plan)
             return self._rendered[key]
 
         def render_now(document):

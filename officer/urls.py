@@ -7,7 +7,7 @@ covered automatically, and a new kind of id must be added to that test's fixture
 
 from django.urls import path
 
-from officer import files
+from officer import files, redaction
 from officer import views as officer
 
 app_name = "officer"
@@ -32,6 +32,11 @@ urlpatterns = [
     path("replies/<int:reply_id>/confirm/", officer.confirm_reply, name="confirm-reply"),
     path("documents/<int:document_id>/pdf/", files.document_pdf, name="document-pdf"),
     path("documents/<int:document_id>/remove/", officer.remove_document, name="remove-document"),
+    path(
+        "documents/<int:document_id>/redaction/",
+        redaction.redaction_review,
+        name="redaction",
+    ),
     path(
         "documents/<int:document_id>/original/",
         files.document_original,

@@ -341,7 +341,7 @@ def _file_reply(request, assignment, form, kept):
 def reply_detail(request, reply_id):
     """The preview: the rendered PDF, its render state, and 确认答复 while a draft."""
     reply = _own(selectors.own_reply, request, reply_id)
-    documents = list(reply.documents.all())
+    documents = list(reply.documents.prefetch_related("findings"))
     rendering = selectors.reply_is_rendering(reply)
     return render(
         request,

@@ -2,7 +2,9 @@
 
 Files live in private storage (no public MEDIA_URL). These views stream one only when
 its reply is confirmed and public, its assignment is live and its proposal published;
-anything else is a 404, the same answer as for a file that does not exist.
+anything else is a 404, the same answer as for a file that does not exist. The PDF is
+the redacted one and only once its check for personal data passed; the original only
+when staff published it (docs/redaction.md).
 """
 
 import io
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from responses.documents import naming
 from responses.documents.scrub import ScrubError, public_copy
-from responses.models import AssignmentState, RenderStatus, Reply, ReplyDocument
+from responses.models import AssignmentState, PublicCheck, RenderStatus, Reply, ReplyDocument
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,10 @@ def _open(field):
 def reply_document_pdf(request, pk):
     """The rendered PDF, inline to read in the browser, or ?download=1 to save it."""
     document = get_object_or_404(
-        public_documents().filter(render_status=RenderStatus.READY).exclude(pdf=""), pk=pk
+        public_documents()
+        .filter(render_status=RenderStatus.READY, public_check=PublicCheck.PASSED)
+        .exclude(pdf=""),
+        pk=pk,
     )
     download = request.GET.get("download") == "1"
     response = FileResponse(_open(document.pdf), content_type="application/pdf")
@@ -67,7 +72,7 @@ def reply_document_original(request, pk):
     metadata (document properties, comment authors, a PDF's Info and XMP) and, for a PDF,
     without active content. The stored upload stays byte for byte; staff and the agency
     download that one (officer/files.py)."""
-    document = get_object_or_404(public_documents(), pk=pk)
+    document = get_object_or_404(public_documents().filter(original_public=True), pk=pk)
     with _open(document.original) as handle:
         data = handle.read()
     try:

@@ -32,6 +32,8 @@ from responses.models import (
     Agency,
     AgencyMembership,
     AssignmentState,
+    PublicCheck,
+    RedactionDecision,
     RenderStatus,
     ReplyStatus,
     RequestStatus,
@@ -266,6 +268,43 @@ def may_record_feedback(user, reply, sponsor=None) -> Decision:
     if sponsor is not None and sponsor not in handling.reply_sponsors(reply.assignment.proposal):
         return refused(
             TransitionError(_("%(sponsor)s不是该提案的提案人。"), params={"sponsor": sponsor.name})
+        )
+    return ALLOWED
+
+
+# --- Personal data in a letter (docs/redaction.md) ---------------------------------------
+def may_review_redaction(user, document) -> Decision:
+    """Mark found personal data "redact" or "keep": staff at any time, the agency's
+    officer while the reply is a draft."""
+    reply = document.reply
+    allowed = may_act_for_agency(user, reply.assignment.agency_id)
+    if allowed and not is_staff(user) and reply.status != ReplyStatus.DRAFT:
+        return refused(
+            TransitionError(_("答复已确认，个人信息的处理方式只能由提案委员会工作人员修改。"))
+        )
+    return allowed
+
+
+def may_publish_original(user, document, findings=None) -> Decision:
+    """公开原件: staff only, once the letter's public PDF passed its check, and only when
+    nothing in it is to be redacted (the original would publish what the PDF hides)."""
+    allowed = may_act_as_staff(user)
+    if not allowed:
+        return allowed
+    if document.render_status != RenderStatus.READY or document.public_check != PublicCheck.PASSED:
+        return refused(TransitionError(_("答复函尚未通过公开前的个人信息检查，不能公开原件。")))
+    if findings is None:
+        findings = list(document.findings.all())
+    hidden = [f for f in findings if f.decision == RedactionDecision.REDACT]
+    if hidden:
+        return refused(
+            TransitionError(
+                _(
+                    "答复函中有 %(count)s 项个人信息需要遮盖，原件不能公开；"
+                    "公众只能看到遮盖后的 PDF。"
+                ),
+                params={"count": len(hidden)},
+            )
         )
     return ALLOWED
 

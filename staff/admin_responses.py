@@ -136,6 +136,7 @@ class CommitteeRulesAdmin(StaffRoleAccess, admin.ModelAdmin):
         ),
         (_("答复类别"), {"fields": ("classification_scheme",)}),
         (_("催办提醒"), {"fields": ("reminder_days_before", "overdue_reminder_every_days")}),
+        (_("公开答复函"), {"fields": ("redact_landlines",)}),
     )
 
     def get_readonly_fields(self, request, obj=None):

@@ -12,6 +12,7 @@ from staff.views import (
     intake,
     proposals,
     publication,
+    redaction,
     replies,
     reports,
     review,
@@ -55,6 +56,11 @@ urlpatterns = [
     staff_path("replies/<int:pk>/reopen/", replies.reopen, "reply-reopen"),
     staff_path("assignments/<int:pk>/send-back/", replies.send_back, "assignment-send-back"),
     staff_path("proposals/<int:pk>/close/", replies.close, "proposal-close"),
+    # Personal data in reply letters (docs/redaction.md)
+    staff_path("documents/<int:pk>/redaction/", redaction.redaction_review, "document-redaction"),
+    staff_path(
+        "documents/<int:pk>/original-public/", redaction.original_public, "document-original-public"
+    ),
     # Supervision
     staff_path("key/", supervision.key_list, "key-list"),
     staff_path("proposals/<int:pk>/key/", supervision.set_key, "proposal-key"),

@@ -19,6 +19,7 @@ from responses.models import (
     DeadlineChangeKind,
     DeadlineRule,
     JointOpinion,
+    PublicCheck,
     RenderStatus,
     ReplyDocument,
     ReplyStatus,
@@ -81,8 +82,11 @@ def make_draft_reply(assignment, **fields):
     return ReplyFactory(assignment=assignment, **fields)
 
 
-def make_document(reply, *, status=RenderStatus.READY, error="", name="答复函.docx"):
-    """A stored letter; a ready one has a real one-page PDF beside it."""
+def make_document(
+    reply, *, status=RenderStatus.READY, error="", name="答复函.docx", original_public=False
+):
+    """A stored letter; a ready one has a real one-page PDF beside it, checked for
+    personal data as the render leaves it (docs/redaction.md)."""
     original = corpus.read("word/sample.docx")
     document = ReplyDocument(
         reply=reply,
@@ -92,6 +96,8 @@ def make_document(reply, *, status=RenderStatus.READY, error="", name="答复函
         doc_type=name.rsplit(".", 1)[-1],
         render_status=status,
         render_error=error,
+        public_check=PublicCheck.PASSED if status == RenderStatus.READY else PublicCheck.PENDING,
+        original_public=original_public,
     )
     document.original.save("letter.docx", ContentFile(original), save=False)
     if status == RenderStatus.READY:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from demo.seed import load_seed
 from portal.search import refresh_search_document
 from proposals.models import Proposal, ProposalKind, Sponsorship, Status
-from responses.models import RenderStatus, ReplyDocument
+from responses.models import PublicCheck, RenderStatus, ReplyDocument
 from responses.models import Role as AssignmentRole
 from tests import corpus
 from tests.factories import AssignmentFactory, ProposalFactory, ReplyFactory
@@ -82,7 +82,11 @@ def make_published(
     return proposal
 
 
-def attach_document(reply, *, name="118号提案的答复.doc", text="", rendered=True):
+def attach_document(
+    reply, *, name="118号提案的答复.doc", text="", rendered=True, original_public=False
+):
+    """A letter as the render leaves it: rendered means its public PDF passed the check
+    for personal data; the original is public only when staff published it."""
     document = ReplyDocument(
         reply=reply,
         original_name=name,
@@ -91,6 +95,8 @@ def attach_document(reply, *, name="118号提案的答复.doc", text="", rendere
         doc_type=name.rsplit(".", 1)[-1],
         text=text,
         render_status=RenderStatus.READY if rendered else RenderStatus.WAITING,
+        public_check=PublicCheck.PASSED if rendered else PublicCheck.PENDING,
+        original_public=original_public,
     )
     document.original.save(name, ContentFile(DOC_BYTES), save=False)
     if rendered:

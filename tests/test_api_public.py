@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from demo.seed import load_seed
 from proposals.models import SponsorKind
+from responses.models import ReplyDocument
 from tests.factories import CategoryFactory, SponsorFactory
 from tests.public_data import make_118, make_published
 
@@ -55,6 +56,10 @@ def test_proposal_detail_has_body_replies_and_file_urls(client, p118):
     document = reply["documents"][0]
     assert document["original_name"] == "118号提案的答复.doc"
     assert document["pdf_url"].endswith(reverse("public:reply-pdf", args=[p118.document.pk]))
+    # The original is published only when staff chose to (docs/redaction.md).
+    assert document["original_url"] is None
+    ReplyDocument.objects.filter(pk=p118.document.pk).update(original_public=True)
+    document = get(client, "api:proposal-detail", p118.pk)["replies"][0]["documents"][0]
     assert client.get(document["original_url"]).status_code == 200
 
 

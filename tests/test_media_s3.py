@@ -205,6 +205,8 @@ def test_a_reply_letter_is_stored_rendered_and_served_from_the_bucket(
     assert reply.status == "confirmed"
     client.logout()
     assert streamed(client.get(reverse("public:reply-pdf", args=[document.pk]))) == stored_pdf
+    # Staff published the original deliberately (nothing in it to redact).
+    ReplyDocument.objects.filter(pk=document.pk).update(original_public=True)
     original = client.get(reverse("public:reply-original", args=[document.pk]))
     # The public gets a copy without metadata or active content (scrub.py), same text.
     public = streamed(original)

@@ -113,6 +113,8 @@ EXPECTED = {
     "staff:publication": ({}, STAFF_PAGE),
     "staff:proposal-publish": ({"pk": "proposal"}, STAFF_ACTION),
     "staff:proposal-unpublish": ({"pk": "proposal"}, STAFF_ACTION),
+    "staff:document-redaction": ({"pk": "public_document"}, STAFF_PAGE),
+    "staff:document-original-public": ({"pk": "public_document"}, STAFF_ACTION),
     "staff:import-list": ({}, STAFF_PAGE),
     "staff:import-template": ({}, STAFF_PAGE),
     "staff:import-detail": ({"pk": "batch"}, STAFF_PAGE),
@@ -132,6 +134,7 @@ EXPECTED = {
     "officer:document-pdf": ({"document_id": "draft_document"}, AGENCY_FILE),
     "officer:remove-document": ({"document_id": "draft_document"}, OWN_AGENCY_PAGE),
     "officer:document-original": ({"document_id": "draft_document"}, AGENCY_FILE),
+    "officer:redaction": ({"document_id": "draft_document"}, OWN_AGENCY_PAGE),
     "officer:opinion-attachment": ({"opinion_id": "opinion"}, AGENCY_FILE),
     # Notifications (each user's own) and the staff's deadline overview
     "notifications:list": ({}, ANY_USER),
@@ -224,7 +227,7 @@ def world(alice, bob, session, sponsor, agency, users):
     proposal.is_published = True
     proposal.published_at = timezone.now()
     proposal.save(update_fields=["is_published", "published_at"])
-    public_document = make_document(reply)
+    public_document = make_document(reply, original_public=True)
     assignment = reply.assignment
     # bob's agency still working on another proposal: draft reply, letter, joint opinion
     open_assignment = make_assignment(agency, state=AssignmentState.ACCEPTED)
@@ -420,6 +423,9 @@ STATE_CHANGING = [
     "officer:reply",
     "officer:confirm-reply",
     "officer:remove-document",
+    "officer:redaction",
+    "staff:document-redaction",
+    "staff:document-original-public",
     "notifications:open",
     "notifications:read-all",
     "notifications:urge",
@@ -462,6 +468,7 @@ def a_complete_form(world) -> dict:
         "contact": "联系人",
         "contact_phone": "0512-1234567",
         "is_public": "1",
+        "public": "1",
         "is_key": "on",
         "replied_on": f"{today:%Y-%m-%d}",
         "replied_time": "00:00",

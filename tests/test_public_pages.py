@@ -59,7 +59,8 @@ def test_proposal_118_page_shows_every_field_of_the_seed_page(client, p118):
     assert "第118号建议的答复.doc" in html
     assert reverse("public:reply-pdf", args=[p118.document.pk]) in html
     assert reverse("public:reply-pdf", args=[p118.document.pk]) + "?download=1" in html
-    assert reverse("public:reply-original", args=[p118.document.pk]) in html
+    # The original is offered only when staff published it (docs/redaction.md).
+    assert reverse("public:reply-original", args=[p118.document.pk]) not in html
     assert "2025-10-16 12:12" in html
     assert 'class="view-count">1<' in html
 

@@ -4,6 +4,7 @@ pages, search, CSV, feed, API and file URLs."""
 import pytest
 from django.urls import reverse
 
+from responses.models import ReplyDocument
 from tests.factories import SponsorFactory
 from tests.public_data import attach_document, make_118, make_published
 
@@ -126,6 +127,7 @@ def test_files_of_an_unpublished_proposal_are_404(client, world):
 
 def test_a_public_reply_pdf_opens_inline_or_downloads_and_the_original_downloads(client, world):
     document = world["public"].document
+    ReplyDocument.objects.filter(pk=document.pk).update(original_public=True)
     inline = client.get(reverse("public:reply-pdf", args=[document.pk]))
     assert inline.status_code == 200
     assert inline["Content-Type"] == "application/pdf"
@@ -140,10 +142,14 @@ def test_a_public_reply_pdf_opens_inline_or_downloads_and_the_original_downloads
     assert "118" in original["Content-Disposition"]
 
 
-def test_a_pdf_not_yet_rendered_is_404_but_its_original_is_public(client, session, agency):
+def test_a_pdf_not_yet_rendered_is_404_and_an_original_is_public_only_when_published(
+    client, session, agency
+):
     proposal = make_published(session=session, agency=agency)
     document = attach_document(proposal.reply, rendered=False)
     assert client.get(reverse("public:reply-pdf", args=[document.pk])).status_code == 404
+    assert client.get(reverse("public:reply-original", args=[document.pk])).status_code == 404
+    ReplyDocument.objects.filter(pk=document.pk).update(original_public=True)
     assert client.get(reverse("public:reply-original", args=[document.pk])).status_code == 200
 
 

@@ -40,6 +40,7 @@ def published_letter(session, agency, data: bytes, name: str) -> ReplyDocument:
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         doc_type=name.rsplit(".", 1)[-1],
+        original_public=True,  # staff published it after the redaction review
     )
     document.original.save(name, ContentFile(data), save=False)
     document.save()

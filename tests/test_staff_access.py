@@ -5,7 +5,7 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from accounts.models import Role
-from responses.models import ExtensionRequest, ReassignmentRequest
+from responses.models import ExtensionRequest, ReassignmentRequest, ReplyDocument
 from staff import urls as urls_staff
 from staff.importing.batches import preview_file
 from tests.factories import UserFactory
@@ -29,6 +29,9 @@ def world(alice, session, sponsor, agency, bob):
         previous_deadline=assignment.deadline,
         requested_by=bob,
     )
+    document = ReplyDocument.objects.create(
+        reply=reply, original_name="答复函.docx", sha256="0" * 64, size=1, doc_type="docx"
+    )
     batch = preview_file("届次,编号\n".encode(), "empty.csv", by=alice)
     return {
         "proposals": assignment.proposal_id,
@@ -39,6 +42,7 @@ def world(alice, session, sponsor, agency, bob):
         "import": batch.pk,
         "reports": "all",
         "officers": bob.pk,
+        "documents": document.pk,
     }
 
 

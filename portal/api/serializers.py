@@ -65,12 +65,16 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_pdf_url(self, document) -> str | None:
-        if document.render_status != "ready" or not document.pdf:
+        if document.render_status != "ready" or document.public_check != "passed":
+            return None
+        if not document.pdf:
             return None
         return reverse("public:reply-pdf", args=[document.pk], request=self.context.get("request"))
 
     @extend_schema_field(OpenApiTypes.URI)
-    def get_original_url(self, document) -> str:
+    def get_original_url(self, document) -> str | None:
+        if not document.original_public:  # published by staff on purpose only
+            return None
         return reverse(
             "public:reply-original", args=[document.pk], request=self.context.get("request")
         )

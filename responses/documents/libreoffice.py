@@ -62,14 +62,32 @@ class Unavailable(ConversionError):
         super().__init__("unavailable", detail)
 
 
+# What LibreOffice writes for each target: its export filter and how the file starts.
+TARGETS = {
+    "pdf": ("pdf:writer_pdf_Export", b"%PDF"),
+    # A .doc/.wps/.rtf letter becomes .docx to be redacted (responses/documents/redaction.py).
+    "docx": ("docx:MS Word 2007 XML", b"PK"),
+}
+
+
 def convert_to_pdf(
     source: Path, doc_type: str, *, timeout: float | None = None
 ) -> tuple[bytes, str]:
     """Convert `source` to PDF bytes; returns (pdf, engine) with engine "unoserver" or "soffice"."""
+    return convert(source, doc_type, "pdf", timeout=timeout)
+
+
+def convert(
+    source: Path, doc_type: str, target: str, *, timeout: float | None = None
+) -> tuple[bytes, str]:
+    """Convert `source` to `target` ("pdf" or "docx"); returns (bytes, engine)."""
     timeout = timeout or settings.RENDER_TIMEOUT_SECONDS
     if settings.UNOSERVER_URL:
         try:
-            return convert_warm(source, settings.UNOSERVER_URL, timeout=timeout), "unoserver"
+            return (
+                convert_warm(source, settings.UNOSERVER_URL, timeout=timeout, target=target),
+                "unoserver",
+            )
         except _ServerUnreachable as error:
             logger.warning(
                 "unoserver at %s unreachable (%s); using cold soffice",
@@ -84,7 +102,7 @@ def convert_to_pdf(
                 source.name,
                 fault.faultString[:200],
             )
-    return convert_cold(source, doc_type, timeout=timeout), "soffice"
+    return convert_cold(source, doc_type, timeout=timeout, target=target), "soffice"
 
 
 # --- warm: unoserver over XML-RPC --------------------------------------------------------
@@ -122,7 +140,7 @@ def unoserver_info(url: str, *, timeout: float = 2.0) -> dict:
     return info
 
 
-def convert_warm(source: Path, url: str, *, timeout: float) -> bytes:
+def convert_warm(source: Path, url: str, *, timeout: float, target: str = "pdf") -> bytes:
     unoserver_info(url)
     proxy = _server_proxy(url, timeout)
     try:
@@ -133,7 +151,7 @@ def convert_warm(source: Path, url: str, *, timeout: float) -> bytes:
             None,
             xmlrpc.client.Binary(source.read_bytes()),
             None,
-            "pdf",
+            target,
             None,
             [],
             False,
@@ -146,8 +164,8 @@ def convert_warm(source: Path, url: str, *, timeout: float) -> bytes:
         raise ConversionTimeout(f"unoserver: no answer in {timeout:.0f} s") from error
     except (ConnectionError, http.client.HTTPException, xmlrpc.client.ProtocolError) as error:
         raise _ServerUnreachable(str(error)) from error
-    if result is None or not result.data.startswith(b"%PDF"):
-        raise ConversionError("damaged", "unoserver returned no PDF")
+    if result is None or not result.data.startswith(TARGETS[target][1]):
+        raise ConversionError("damaged", f"unoserver returned no {target}")
     return result.data
 
 
@@ -192,7 +210,7 @@ def lo_environment(home: Path) -> dict:
     return env
 
 
-def convert_cold(source: Path, doc_type: str, *, timeout: float) -> bytes:
+def convert_cold(source: Path, doc_type: str, *, timeout: float, target: str = "pdf") -> bytes:
     suffix = SOURCE_SUFFIX.get(doc_type, source.suffix)
     with (
         _profile_lock,
@@ -216,7 +234,7 @@ def convert_cold(source: Path, doc_type: str, *, timeout: float) -> bytes:
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            TARGETS[target][0],
             "--outdir",
             str(out_dir),
             str(src),
@@ -243,7 +261,7 @@ def convert_cold(source: Path, doc_type: str, *, timeout: float) -> bytes:
             _kill_group(process)  # oosplash may leave soffice.bin behind
         elapsed = time.monotonic() - started
         log = output.decode("utf-8", "replace")[-500:]
-        pdf = out_dir / "letter.pdf"
+        pdf = out_dir / f"letter.{target}"
         if process.returncode < 0:
             signame = signal.Signals(-process.returncode).name
             reason = "too_large" if signame in {"SIGKILL", "SIGXCPU"} else "damaged"

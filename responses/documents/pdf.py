@@ -61,6 +61,15 @@ def extract_text(pdf: bytes) -> str:
     return "\n".join(lines).strip()
 
 
+def extract_pages(pdf: bytes) -> list[str]:
+    """The text of each page (pdftotext, UTF-8), as printed, one string per page."""
+    text = _run(["pdftotext", "-enc", "UTF-8", "-", "-"], pdf).decode("utf-8")
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()  # pdftotext ends the last page with a form feed too
+    return pages
+
+
 @dataclass(frozen=True)
 class FontInfo:
     name: str

@@ -10,6 +10,12 @@ benchmark, so all three run exactly the same steps:
 4. prepend the house-style cover (WeasyPrint) and merge (pypdf);
 5. strip metadata and active content (scrub.clean_pdf): the PDF is published as is.
 
+Personal data (docs/redaction.md): the items found in step 3's text are masked in the
+Word document itself (redaction.py; .doc/.wps/.rtf go through .docx first) unless the
+plan keeps them, the redacted document is rendered instead, and the final PDF's text is
+checked: `leaks` lists what is still readable, and the caller must not publish it. A PDF
+upload is never rewritten (see docs/redaction.md): with an item to redact it leaks.
+
 Why LibreOffice for .docx too, not mammoth -> HTML -> WeasyPrint: measured on the corpus
 (see bench/render.py --fidelity), mammoth drops headers and footers, page size and
 margins, table borders and merged cells, and fonts; numbering survives only as HTML
@@ -25,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from responses.documents import libreoffice, pdf, scrub
+from responses.documents import libreoffice, pdf, personal_data, redaction, scrub
 from responses.documents.cover import CoverInfo, render_cover
 from responses.documents.sniff import RejectedDocument, inspect_bytes
 
@@ -65,6 +71,15 @@ def _default_message(reason: str) -> str:
 
 
 @dataclass(frozen=True)
+class RedactionPlan:
+    """What to leave readable (digests of items marked "keep") and whether landline
+    numbers count as personal data (CommitteeRules.redact_landlines)."""
+
+    keep: frozenset[str] = frozenset()
+    landlines: bool = False
+
+
+@dataclass(frozen=True)
 class RenderResult:
     pdf: bytes  # cover (if any) + letter
     text: str  # the letter's text, without the cover
@@ -73,10 +88,21 @@ class RenderResult:
     engine: str  # "unoserver", "soffice" or "pdf" (kept as uploaded)
     seconds: float
     unembedded_fonts: tuple[str, ...] = ()
+    findings: tuple[personal_data.Found, ...] = ()  # in the letter as uploaded
+    leaks: tuple[personal_data.Match, ...] = ()  # to be redacted, still in the public PDF
+    redacted: int = 0  # items masked in the document
 
 
-def render_file(path: Path, *, name: str = "", cover: CoverInfo | None = None) -> RenderResult:
-    """Render one letter file. Raises RenderError."""
+def render_file(
+    path: Path,
+    *,
+    name: str = "",
+    cover: CoverInfo | None = None,
+    plan: RedactionPlan | None = None,
+) -> RenderResult:
+    """Render one letter file, redacted by `plan` (default: every item found). Raises
+    RenderError."""
+    plan = plan or RedactionPlan()
     started = time.monotonic()
     path = Path(path)
     try:
@@ -96,15 +122,26 @@ def render_file(path: Path, *, name: str = "", cover: CoverInfo | None = None) -
 
     try:
         text = pdf.extract_text(body)
+        findings = personal_data.find_in_pages(pdf.extract_pages(body), landlines=plan.landlines)
+    except pdf.PdfToolError as error:
+        raise RenderError("damaged", detail=str(error)) from error
+    if not text.strip() and doc_type != "pdf":
+        # A scanned PDF legitimately has no text layer; a Word letter without a single
+        # character is an empty or wrong file.
+        raise RenderError("empty")
+    to_redact = [f.match for f in findings if f.match.digest not in plan.keep]
+    redacted = 0
+    if to_redact and doc_type != "pdf":
+        body, redacted = _redacted_body(path, doc_type, plan, body)
+    try:
+        text = redaction.redact_text(
+            pdf.extract_text(body), keep=plan.keep, landlines=plan.landlines
+        )
         pages = pdf.page_count(body)
     except pdf.PdfToolError as error:
         raise RenderError("damaged", detail=str(error)) from error
     except Exception as error:  # pypdf on a PDF poppler could read: still a broken file
         raise RenderError("damaged", detail=repr(error)) from error
-    if not text.strip() and doc_type != "pdf":
-        # A scanned PDF legitimately has no text layer; a Word letter without a single
-        # character is an empty or wrong file.
-        raise RenderError("empty")
 
     try:
         merged = pdf.merge(render_cover(cover), body) if cover else body
@@ -117,6 +154,11 @@ def render_file(path: Path, *, name: str = "", cover: CoverInfo | None = None) -
     except scrub.ScrubError as error:
         raise RenderError("damaged", detail=f"scrub: {error}") from error
     unembedded = () if doc_type == "pdf" else _unembedded(merged)
+    try:
+        # The check reads what the public will read: cover, letter, headers, footers.
+        leaks = personal_data.leaks(pdf.extract_text(merged), to_redact)
+    except pdf.PdfToolError as error:
+        raise RenderError("damaged", detail=f"check: {error}") from error
     return RenderResult(
         pdf=merged,
         text=text,
@@ -125,15 +167,46 @@ def render_file(path: Path, *, name: str = "", cover: CoverInfo | None = None) -
         engine=engine,
         seconds=time.monotonic() - started,
         unembedded_fonts=unembedded,
+        findings=tuple(findings),
+        leaks=tuple(leaks),
+        redacted=redacted,
     )
 
 
-def render_bytes(data: bytes, *, name: str, cover: CoverInfo | None = None) -> RenderResult:
+def render_bytes(
+    data: bytes, *, name: str, cover: CoverInfo | None = None, plan: RedactionPlan | None = None
+) -> RenderResult:
     suffix = Path(name).suffix[:10]
     with tempfile.NamedTemporaryFile(prefix="jianyan-letter-", suffix=suffix) as handle:
         handle.write(data)
         handle.flush()
-        return render_file(Path(handle.name), name=name, cover=cover)
+        return render_file(Path(handle.name), name=name, cover=cover, plan=plan)
+
+
+def _redacted_body(
+    path: Path, doc_type: str, plan: RedactionPlan, body: bytes
+) -> tuple[bytes, int]:
+    """The letter rendered from a redacted copy of the document. A document that cannot
+    be redacted (python-docx cannot read what LibreOffice could) keeps its unredacted
+    body: the check then finds what it holds and the letter is not published."""
+    try:
+        if doc_type == "docx":
+            source = path.read_bytes()
+        else:
+            source, _engine = libreoffice.convert(path, doc_type, "docx")
+        redacted_docx, count = redaction.redact_docx(
+            source, keep=plan.keep, landlines=plan.landlines
+        )
+    except libreoffice.ConversionError as error:
+        raise RenderError(error.reason, detail=f"to docx: {error.detail}") from error
+    except Exception:  # noqa: BLE001 - any parser failure: left to the check
+        logger.warning("could not redact %s; its public PDF will be blocked", path, exc_info=True)
+        return body, 0
+    with tempfile.NamedTemporaryFile(prefix="jianyan-redacted-", suffix=".docx") as handle:
+        handle.write(redacted_docx)
+        handle.flush()
+        redacted_pdf, _engine = _convert(Path(handle.name), "docx")
+    return redacted_pdf, count
 
 
 def _convert(path: Path, doc_type: str) -> tuple[bytes, str]:

@@ -6,6 +6,9 @@ Rules:
   (late acks) may take over a row left in `rendering`.
 - The original is never written: a render reads it and replaces the PDF and text only,
   so re-rendering is always safe.
+- The public PDF is rendered from a redacted copy (render.py, review.py): the items found
+  are stored as findings and the check's verdict as `public_check`; the portal serves
+  the PDF only once the check passed.
 - A failure leaves a message an officer understands (encrypted, damaged, empty, not a
   Word file, too large, timed out). Transient ones (LibreOffice or storage unavailable)
   go back to `waiting` and are retried by the task with backoff, up to MAX_ATTEMPTS.
@@ -20,10 +23,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import clock
 from proposals import signals
 from responses.documents.cover import cover_for_document
 from responses.documents.render import RenderError, render_bytes
-from responses.models import RenderStatus, ReplyDocument, ReplyStatus
+from responses.documents.review import plan_for, store_findings
+from responses.models import PublicCheck, RenderStatus, ReplyDocument, ReplyStatus
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +111,12 @@ def render_document(
                 data = handle.read()
         except STORAGE_ERRORS as error:
             raise RenderError("storage", detail=str(error)) from error
-        result = render_bytes(data, name=document.original_name, cover=cover_for_document(document))
+        result = render_bytes(
+            data,
+            name=document.original_name,
+            cover=cover_for_document(document),
+            plan=plan_for(document),
+        )
         old_pdf = document.pdf.name
         try:
             document.pdf.save(f"reply-{document.pk}.pdf", ContentFile(result.pdf), save=False)
@@ -137,14 +147,19 @@ def render_document(
         )
         raise
 
-    done = _finish(
-        document.pk,
-        pdf=document.pdf.name,
-        text=result.text,
-        render_status=RenderStatus.READY,
-        render_error="",
-        rendered_at=timezone.now(),
-    )
+    with transaction.atomic():
+        done = _finish(
+            document.pk,
+            pdf=document.pdf.name,
+            text=result.text,
+            render_status=RenderStatus.READY,
+            render_error="",
+            rendered_at=timezone.now(),
+            public_check=PublicCheck.BLOCKED if result.leaks else PublicCheck.PASSED,
+            public_checked_at=clock.now(),
+        )
+        if done:
+            store_findings(document, result)
     if not done:  # reset under our feet (e.g. a re-render was requested): drop our file
         delete_quietly(document.pdf.storage, document.pdf.name)
         return False
@@ -153,12 +168,19 @@ def render_document(
     if document.reply.status == ReplyStatus.CONFIRMED:
         # A re-render of a published reply changes the text the portal searches.
         signals.changed([document.reply.assignment.proposal_id], signals.Reason.LETTER)
+    if result.leaks:
+        logger.warning(
+            "document %s: public PDF blocked, %d item(s) of personal data still readable",
+            document.pk,
+            len(result.leaks),
+        )
     logger.info(
-        "document %s rendered by %s in %.2f s (%d pages)",
+        "document %s rendered by %s in %.2f s (%d pages, %d item(s) redacted)",
         document.pk,
         result.engine,
         result.seconds,
         result.pages,
+        result.redacted,
     )
     return True
 
@@ -174,4 +196,6 @@ def delete_quietly(storage, name: str) -> None:
 
 def reset_for_rerender(queryset) -> int:
     """Put documents back to `waiting` (attempts reset) so they can be rendered again."""
-    return queryset.update(render_status=RenderStatus.WAITING, render_attempts=0)
+    return queryset.update(
+        render_status=RenderStatus.WAITING, render_attempts=0, public_check=PublicCheck.PENDING
+    )

@@ -14,6 +14,12 @@ from responses.models.deadlines import (  # noqa: E402, F401
     DeadlineRule,
 )
 from responses.models.officers import AgencyMembership  # noqa: E402, F401
+from responses.models.redaction import (  # noqa: E402, F401
+    PersonalDataFinding,
+    PersonalDataKind,
+    PublicCheck,
+    RedactionDecision,
+)
 from responses.models.reminders import (  # noqa: E402, F401
     Delivery,
     DeliveryKind,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Committee
 from common import clock
+from responses.models.redaction import PublicCheck
 
 
 class Agency(models.Model):
@@ -146,6 +147,11 @@ class CommitteeRules(models.Model):
     )
     overdue_reminder_every_days = models.PositiveSmallIntegerField(
         _("逾期后每隔几天提醒"), default=7, help_text=_("0 表示逾期后只提醒一次。")
+    )
+    redact_landlines = models.BooleanField(
+        _("公开时遮盖固定电话"),
+        default=False,
+        help_text=_("勾选后，答复函中的固定电话号码也作为个人信息标出并默认遮盖。"),
     )
 
     class Meta:
@@ -594,6 +600,14 @@ class ReplyDocument(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
+    # The public PDF is rendered from a redacted copy and checked afterwards
+    # (responses/documents/redaction.py); the portal serves it only once it passed.
+    public_check = models.CharField(
+        _("公开前检查"), max_length=16, choices=PublicCheck.choices, default=PublicCheck.PENDING
+    )
+    public_checked_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
+    # Staff publish the (scrubbed) original deliberately, after the redaction review.
+    original_public = models.BooleanField(_("公开原件"), default=False)
 
     class Meta:
         verbose_name = _("答复附件")

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_POST
 
 from proposals.models import Proposal
 from proposals.services import publish_proposal, unpublish_proposal
+from proposals.workflow import TransitionError
+from responses.documents.review import blocked_documents, blocked_message
 from staff.filters import PublicationFilter
 from staff.selectors import publication_candidates
 from staff.views.access import run_or_report
@@ -26,9 +28,17 @@ def publication_list(request):
 @require_POST
 def publish(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
+
+    def perform():
+        # A letter whose public PDF still shows personal data (docs/redaction.md).
+        blocked = list(blocked_documents(proposal))
+        if blocked:
+            raise TransitionError(blocked_message(blocked))
+        return publish_proposal(proposal, by=request.user)
+
     run_or_report(
         request,
-        lambda: publish_proposal(proposal, by=request.user),
+        perform,
         success=_("第%(number)s号已公开。") % {"number": proposal.number},
     )
     return redirect_next(request, redirect("staff:proposal-detail", pk=proposal.pk))
