@@ -96,11 +96,27 @@ def is_sponsor(user) -> bool:
 
 
 # --- What a role may do ----------------------------------------------------------------
-def may_act_as_staff(user) -> Decision:
-    """Every transition of the committee's own (register, assign, decide, publish...)."""
-    if is_staff(user):
-        return ALLOWED
-    return refused(PermissionDenied(_("只有提案委员会工作人员可以执行此操作。")))
+def may_act_as_staff(user, committee_id: int | None = None) -> Decision:
+    """Every transition of the committee's own (register, assign, decide, publish...).
+    `committee_id`: the committee the object belongs to; staff act in their own committee
+    only (an installation-wide administrator, with none, in any)."""
+    if not is_staff(user):
+        return refused(PermissionDenied(_("只有提案委员会工作人员可以执行此操作。")))
+    if not in_committee(user, committee_id):
+        return refused(PermissionDenied(_("这项工作属于其他政协委员会，您不能处理。")))
+    return ALLOWED
+
+
+def is_staff_in(user, committee_id: int | None) -> bool:
+    """Staff who work in that committee."""
+    return is_staff(user) and in_committee(user, committee_id)
+
+
+def in_committee(user, committee_id: int | None) -> bool:
+    """Whether the user works in that committee: their own, or any for an
+    installation-wide account (no committee of its own)."""
+    own = getattr(user, "committee_id", None)
+    return committee_id is None or own is None or own == committee_id
 
 
 # --- The three administrators ------------------------------------------------------------

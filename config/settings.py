@@ -142,6 +142,7 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "officer.context_processors.notifications",
                 "portal.care.care_mode",
+                "committees.context_processors.committee",
             ],
         },
     },

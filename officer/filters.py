@@ -18,7 +18,14 @@ _OPEN_FIRST = Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1))
 
 
 class OfficerAssignmentFilter(django_filters.FilterSet):
-    """Scoped by the queryset it is given (officer.selectors.officer_assignments)."""
+    """Scoped by the queryset it is given (officer.selectors.officer_assignments); the
+    sessions offered are those of the officer's committee."""
+
+    def __init__(self, *args, committee_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if committee_id is not None:
+            field = self.form.fields["session"]
+            field.queryset = field.queryset.filter(committee_id=committee_id)
 
     state = django_filters.ChoiceFilter(
         label=_("状态"), choices=AssignmentState.choices, empty_label=_("全部状态")

@@ -82,7 +82,7 @@ def notification_read_all(request):
 def overview(request):
     """期限总览: due this week, overdue, by agency with each agency's on-time rate."""
     today = timezone.localdate()
-    data = reminders.overview(today)
+    data = reminders.overview(today, committee_id=request.user.committee_id)
     return render(request, "reminders/overview.html", {"today": today, **data})
 
 

@@ -239,10 +239,14 @@ def document_for(user, document_id: int) -> ReplyDocument:
 
 
 def opinion_for(user, opinion_id: int) -> JointOpinion:
-    """A joint opinion the user may read: staff any; the agency that filed it; the lead
-    agency of the same proposal. Raises JointOpinion.DoesNotExist otherwise."""
+    """A joint opinion the user may read: staff of its committee any; the agency that
+    filed it; the lead agency of the same proposal. Raises JointOpinion.DoesNotExist
+    otherwise."""
     opinions = JointOpinion.objects.select_related("assignment")
-    if not getattr(user, "is_staff_member", False):
+    if getattr(user, "is_staff_member", False):
+        if user.committee_id is not None:
+            opinions = opinions.filter(assignment__proposal__committee_id=user.committee_id)
+    else:
         if not getattr(user, "is_officer", False):
             raise JointOpinion.DoesNotExist
         agency_id = policies.agency_id_of(user)

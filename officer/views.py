@@ -52,6 +52,7 @@ def dashboard(request):
         request.GET or None,
         queryset=selectors.officer_assignments(agency),
         request=request,
+        committee_id=agency.committee_id if agency else None,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = clock.today()

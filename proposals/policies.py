@@ -4,7 +4,7 @@ responses.policies those about agencies, assignments and replies)."""
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from accounts.policies import is_sponsor, is_staff
+from accounts.policies import is_sponsor, is_staff_in
 from proposals import transitions
 from proposals.models import Action, Proposal, Sponsor, SponsorAccount, Sponsorship
 
@@ -52,7 +52,7 @@ def own_proposals(user) -> QuerySet:
 def staff_actions(user, proposal: Proposal) -> frozenset[str]:
     """The proposal steps a staff user may take now (Action codes, plus
     transitions.ADD_ASSIGNMENT), read from the table the services check."""
-    if not is_staff(user):
+    if not is_staff_in(user, proposal.committee_id):
         return frozenset()
     steps = set(transitions.steps_from(proposal.status))
     if proposal.is_published:

@@ -91,6 +91,14 @@ def _set_sponsors(proposal: Proposal, lead: Sponsor, co_sponsors: Iterable[Spons
     )
 
 
+def _same_committee(committee_id: int, sponsors, category) -> None:
+    """A proposal's sponsors and category are its own committee's."""
+    if any(s.committee_id != committee_id for s in sponsors):
+        raise TransitionError(_("提案人不属于本政协委员会。"))
+    if category is not None and category.committee_id != committee_id:
+        raise TransitionError(_("类别不属于本政协委员会。"))
+
+
 def _filled(value: str | None, field_label) -> str:
     return required_text(value, _("请填写%(field)s。") % {"field": field_label})
 
@@ -118,11 +126,12 @@ def create_proposal(
     staff entering at once never get the same number); a proposal entered by staff is
     submitted unless `draft`.
     """
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, session.committee_id).enforce()
     title = _filled(title, _("标题"))
     body = _filled(body, _("内容"))
     if lead_sponsor is None:
         raise TransitionError(_("请选择领衔提案人。"))
+    _same_committee(session.committee_id, [lead_sponsor, *co_sponsors], category)
     Session.objects.select_for_update().filter(pk=session.pk).exists()
     if number is None:
         number = next_free_number(session)
@@ -169,7 +178,12 @@ def update_proposal(
     **fields,
 ) -> Proposal:
     """Correct a proposal's fields before it is assigned. Staff only; records what changed."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
+    _same_committee(
+        proposal.committee_id,
+        [s for s in [lead_sponsor, *(co_sponsors or ())] if s is not None],
+        fields.get("category"),
+    )
     unknown = set(fields) - _UPDATABLE_FIELDS
     if unknown:
         raise TransitionError(
@@ -200,7 +214,7 @@ def update_proposal(
 @transaction.atomic
 def submit_proposal(proposal: Proposal, *, by) -> Proposal:
     """草稿 → 已提交."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     return transition(
         proposal,
         to=Status.SUBMITTED,
@@ -213,7 +227,7 @@ def submit_proposal(proposal: Proposal, *, by) -> Proposal:
 @transaction.atomic
 def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     """立案: a submitted proposal passes review. Two staff at once: the second is refused."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     return transition(
         proposal,
         to=Status.REGISTERED,
@@ -228,7 +242,7 @@ def register_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
 @transaction.atomic
 def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
     """不予立案: the reason is required and is kept as the review note."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     reason = _filled(reason, _("不予立案理由"))
     return transition(
         proposal,
@@ -244,7 +258,7 @@ def reject_proposal(proposal: Proposal, *, reason: str, by) -> Proposal:
 @transaction.atomic
 def convert_proposal(proposal: Proposal, *, note: str = "", by) -> Proposal:
     """转意见建议: handled as an opinion instead of a proposal."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     return transition(
         proposal,
         to=Status.CONVERTED,
@@ -259,7 +273,7 @@ def convert_proposal(proposal: Proposal, *, note: str = "", by) -> Proposal:
 @transaction.atomic
 def set_key_proposal(proposal: Proposal, *, is_key: bool, supervisor=None, by) -> Proposal:
     """重点提案: a key proposal may name its supervising leader (督办领导)."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     current = lock(proposal)
     if not transitions.allows(Action.SET_KEY, current.status):
         _refuse(current, str(Action.SET_KEY.label))
@@ -279,7 +293,7 @@ def set_key_proposal(proposal: Proposal, *, is_key: bool, supervisor=None, by) -
 @transaction.atomic
 def publish_proposal(proposal: Proposal, *, by) -> Proposal:
     """公开: the proposal (and its public replies) appear on the public portal."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     current = lock(proposal)
     if current.is_published:
         raise TransitionError(_("该提案已经公开。"))
@@ -295,7 +309,7 @@ def publish_proposal(proposal: Proposal, *, by) -> Proposal:
 @transaction.atomic
 def unpublish_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     """取消公开: withdrawn from every public page, API, feed and file URL at once."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     current = lock(proposal)
     if not current.is_published:
         raise TransitionError(_("该提案尚未公开。"))

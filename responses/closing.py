@@ -23,7 +23,7 @@ def merge_proposal(proposal: Proposal, *, into: Proposal, by, note: str = "") ->
     Rules: same session; `into` is itself registered or being handled, and not merged.
     Any assignment still open on the merged proposal ends (responses.handling).
     """
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     if into.pk == proposal.pk:
         raise TransitionError(_("不能把提案并入它自己。"))
     target = lock(into)
@@ -56,7 +56,7 @@ def close_proposal(proposal: Proposal, *, by, note: str = "") -> Proposal:
     Every assignment still open (a joint or assisting agency's, say) ends with it, each
     with its event, so nothing of a closed proposal is pending, reminded or overdue.
     """
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
     waiting = handling.owing_reply(proposal)
     if waiting:
         raise TransitionError(

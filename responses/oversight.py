@@ -29,12 +29,16 @@ REOPEN_REPLY = Action.REOPEN_REPLY.value
 SEND_BACK = Action.SEND_BACK.value
 
 
+def _committee(assignment) -> int:
+    return assignment.proposal.committee_id
+
+
 def _no(message, **params) -> Decision:
     return refused(TransitionError(message, params=params or None))
 
 
 def may_change_deadline(user, assignment) -> Decision:
-    staff = may_act_as_staff(user)
+    staff = may_act_as_staff(user, _committee(assignment))
     if not staff:
         return staff
     return in_state(assignment, OPEN_STATES, Action.CHANGE_DEADLINE)
@@ -42,7 +46,7 @@ def may_change_deadline(user, assignment) -> Decision:
 
 def may_remind(user, assignment) -> Decision:
     """催办: an assignment that still owes its reply or opinion."""
-    staff = may_act_as_staff(user)
+    staff = may_act_as_staff(user, _committee(assignment))
     if not staff:
         return staff
     if not timeliness.owes(assignment):
@@ -55,7 +59,7 @@ def may_remind(user, assignment) -> Decision:
 def may_waive_opinions(user, assignment, *, missing=None) -> Decision:
     """免于等待会办意见: a live lead assignment still waiting for an opinion. `missing`:
     the waited-for assignments when the page has them (handling.missing_opinions)."""
-    staff = may_act_as_staff(user)
+    staff = may_act_as_staff(user, _committee(assignment))
     if not staff:
         return staff
     if assignment.role != Role.LEAD:
@@ -71,7 +75,7 @@ def may_waive_opinions(user, assignment, *, missing=None) -> Decision:
 
 def may_record_feedback_for(user, reply) -> Decision:
     """Staff enter a sponsor's satisfaction on a confirmed reply."""
-    staff = may_act_as_staff(user)
+    staff = may_act_as_staff(user, _committee(reply.assignment))
     if not staff:
         return staff
     if reply.status != ReplyStatus.CONFIRMED:
@@ -81,7 +85,7 @@ def may_record_feedback_for(user, reply) -> Decision:
 
 def may_reopen_reply(user, reply, *, feedback=None) -> Decision:
     """退回答复: a confirmed reply nobody has rated yet. `feedback`: its ratings if loaded."""
-    staff = may_act_as_staff(user)
+    staff = may_act_as_staff(user, _committee(reply.assignment))
     if not staff:
         return staff
     if reply.status != ReplyStatus.CONFIRMED:
@@ -94,7 +98,7 @@ def may_reopen_reply(user, reply, *, feedback=None) -> Decision:
 
 def may_send_back(user, assignment, *, reply=None, feedback=None) -> Decision:
     """重新办理: the agency's latest confirmed reply was rated 不满意 and it has replied."""
-    staff = may_act_as_staff(user)
+    staff = may_act_as_staff(user, _committee(assignment))
     if not staff:
         return staff
     if reply is None:

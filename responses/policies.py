@@ -18,6 +18,7 @@ from accounts.policies import (
     Decision,
     is_officer,
     is_staff,
+    is_staff_in,
     may_act_as_staff,
     refused,
 )
@@ -109,9 +110,12 @@ def is_officer_of(user, agency_id) -> bool:
     return agency_id is not None and is_officer(user) and agency_id_of(user) == agency_id
 
 
-def may_act_for_agency(user, agency_id) -> Decision:
-    """Staff may act for any agency; an officer only for their own."""
-    if is_staff(user) or is_officer_of(user, agency_id):
+def may_act_for_agency(user, assignment) -> Decision:
+    """Staff of the proposal's committee may act for any of its agencies; an officer only
+    for their own agency."""
+    if is_staff_in(user, assignment.proposal.committee_id) or is_officer_of(
+        user, assignment.agency_id
+    ):
         return ALLOWED
     return refused(PermissionDenied(_("您不是该承办单位的联络员，不能执行此操作。")))
 
@@ -119,14 +123,14 @@ def may_act_for_agency(user, agency_id) -> Decision:
 # --- An assignment ----------------------------------------------------------------------
 def may_accept(user, assignment) -> Decision:
     """签收: the agency's officer (or staff), while the assignment waits for it."""
-    return may_act_for_agency(user, assignment.agency_id) and in_state(
+    return may_act_for_agency(user, assignment) and in_state(
         assignment, {AssignmentState.PENDING}, Action.ACCEPT
     )
 
 
 def may_request_reassignment(user, assignment, *, today=None) -> Decision:
     """申请调整: before the reassignment window closes, while not yet handled."""
-    allowed = may_act_for_agency(user, assignment.agency_id)
+    allowed = may_act_for_agency(user, assignment)
     if not allowed:
         return allowed
     last_day = assignment.reassignment_deadline
@@ -142,7 +146,7 @@ def may_request_reassignment(user, assignment, *, today=None) -> Decision:
 
 def may_request_extension(user, assignment, *, pending_extension: bool | None = None) -> Decision:
     """延期申请: while not yet handled, one request at a time."""
-    allowed = may_act_for_agency(user, assignment.agency_id) and in_state(
+    allowed = may_act_for_agency(user, assignment) and in_state(
         assignment, EARLY, Action.REQUEST_EXTENSION
     )
     if not allowed:
@@ -158,7 +162,7 @@ def may_request_extension(user, assignment, *, pending_extension: bool | None = 
 
 def may_file_opinion(user, assignment) -> Decision:
     """会办意见: a joint or assisting agency, while not yet handled."""
-    allowed = may_act_for_agency(user, assignment.agency_id)
+    allowed = may_act_for_agency(user, assignment)
     if allowed and assignment.role not in OPINION_ROLES:
         return refused(TransitionError(_("只有会办或协办单位提交会办意见；主办单位请直接答复。")))
     return allowed and in_state(assignment, EARLY, Action.FILE_OPINION)
@@ -167,7 +171,7 @@ def may_file_opinion(user, assignment) -> Decision:
 def may_file_reply(user, assignment, *, missing_opinions=None) -> Decision:
     """答复: an agency that owes a reply, once it has signed for the assignment (or is
     re-handling it), a lead once its joint opinions are in or waived."""
-    allowed = may_act_for_agency(user, assignment.agency_id)
+    allowed = may_act_for_agency(user, assignment)
     if not allowed:
         return allowed
     if assignment.role not in REPLYING_ROLES:
@@ -211,7 +215,7 @@ _LETTER_LOCKED = _("答复已确认，不能再更换附件；如需修改请联
 
 def may_change_letters(user, reply) -> Decision:
     """Upload or remove a letter: the agency's officer (or staff), while a draft."""
-    allowed = may_act_for_agency(user, reply.assignment.agency_id)
+    allowed = may_act_for_agency(user, reply.assignment)
     if allowed and reply.status != ReplyStatus.DRAFT:
         return refused(TransitionError(_LETTER_LOCKED))
     return allowed
@@ -219,7 +223,7 @@ def may_change_letters(user, reply) -> Decision:
 
 def may_confirm_reply(user, reply) -> Decision:
     """确认答复: a draft whose letters are all rendered, on an assignment in handling."""
-    allowed = may_act_for_agency(user, reply.assignment.agency_id)
+    allowed = may_act_for_agency(user, reply.assignment)
     if not allowed:
         return allowed
     if reply.status != ReplyStatus.DRAFT:
@@ -260,7 +264,7 @@ def may_record_feedback(user, reply, sponsor=None) -> Decision:
     if sponsor is None and not is_staff(user):
         sponsor = sponsor_of(user)
     if sponsor is None or not is_sponsor_self(user, sponsor.pk):
-        allowed = may_act_as_staff(user)
+        allowed = may_act_as_staff(user, reply.assignment.proposal.committee_id)
         if not allowed:
             return allowed
     if reply.status != ReplyStatus.CONFIRMED:
@@ -277,7 +281,7 @@ def may_review_redaction(user, document) -> Decision:
     """Mark found personal data "redact" or "keep": staff at any time, the agency's
     officer while the reply is a draft."""
     reply = document.reply
-    allowed = may_act_for_agency(user, reply.assignment.agency_id)
+    allowed = may_act_for_agency(user, reply.assignment)
     if allowed and not is_staff(user) and reply.status != ReplyStatus.DRAFT:
         return refused(
             TransitionError(_("答复已确认，个人信息的处理方式只能由提案委员会工作人员修改。"))
@@ -288,7 +292,7 @@ def may_review_redaction(user, document) -> Decision:
 def may_publish_original(user, document, findings=None) -> Decision:
     """公开原件: staff only, once the letter's public PDF passed its check, and only when
     nothing in it is to be redacted (the original would publish what the PDF hides)."""
-    allowed = may_act_as_staff(user)
+    allowed = may_act_as_staff(user, document.reply.assignment.proposal.committee_id)
     if not allowed:
         return allowed
     if document.render_status != RenderStatus.READY or document.public_check != PublicCheck.PASSED:
@@ -312,4 +316,6 @@ def may_publish_original(user, document, findings=None) -> Decision:
 def may_read_letter(user, reply) -> bool:
     """A reply's letters outside the public portal: staff any; an officer their own
     agency's (drafts too). The public reads public ones through the portal's own scope."""
-    return is_staff(user) or is_officer_of(user, reply.assignment.agency_id)
+    return is_staff_in(user, reply.assignment.proposal.committee_id) or is_officer_of(
+        user, reply.assignment.agency_id
+    )

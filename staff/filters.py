@@ -1,5 +1,6 @@
-"""One FilterSet per staff list page. Staff see every proposal, so nothing is scoped out;
-each filter that looks across a relation uses EXISTS, so no row is listed twice."""
+"""One FilterSet per staff list page. The rows come scoped to the staff's committee
+(staff.scope); made with `committee=`, the choices are that committee's too. Each filter
+that looks across a relation uses EXISTS, so no row is listed twice."""
 
 from datetime import timedelta
 
@@ -11,9 +12,20 @@ from accounts.models import User
 from common import clock
 from proposals.models import Category, ImportStatus, ProposalKind, Session, Sponsorship, Status
 from responses.models import Agency, Assignment, AssignmentState, Reply, Role
+from staff import committee_fields
 from staff.selectors import overdue_assignments_q, supervisor_choices
 
 ALL = _("全部")
+
+
+class FilterSet(django_filters.FilterSet):
+    """A staff list's filters, with one committee's choices."""
+
+    def __init__(self, *args, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        committee_fields.limit(self.form.fields, committee)
+
+
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
@@ -51,7 +63,7 @@ def _overdue_condition():
     return Q(Exists(Assignment.objects.filter(overdue_assignments_q(), proposal=OuterRef("pk"))))
 
 
-class ProposalFilter(django_filters.FilterSet):
+class ProposalFilter(FilterSet):
     q = django_filters.CharFilter(label=_("标题或编号"), method="filter_q")
     session = django_filters.ModelChoiceFilter(
         label=_("届次会议"), queryset=Session.objects.all(), empty_label=ALL
@@ -91,7 +103,7 @@ class ProposalFilter(django_filters.FilterSet):
         return queryset.filter(Exists(named))
 
 
-class KeyProposalFilter(django_filters.FilterSet):
+class KeyProposalFilter(FilterSet):
     session = django_filters.ModelChoiceFilter(
         label=_("届次会议"), queryset=Session.objects.all(), empty_label=ALL
     )
@@ -102,7 +114,7 @@ class KeyProposalFilter(django_filters.FilterSet):
     overdue = YesNoFilter(label=_("有逾期交办"), condition=_overdue_condition)
 
 
-class PublicationFilter(django_filters.FilterSet):
+class PublicationFilter(FilterSet):
     session = django_filters.ModelChoiceFilter(
         label=_("届次会议"), queryset=Session.objects.all(), empty_label=ALL
     )
@@ -116,7 +128,7 @@ class PublicationFilter(django_filters.FilterSet):
     )
 
 
-class OverdueFilter(django_filters.FilterSet):
+class OverdueFilter(FilterSet):
     agency = django_filters.ModelChoiceFilter(
         label=_("承办单位"), queryset=Agency.objects.all(), empty_label=ALL
     )
@@ -137,7 +149,7 @@ class OverdueFilter(django_filters.FilterSet):
         return queryset.filter(due__lte=latest)  # annotated by overdue_board
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(FilterSet):
     agency = django_filters.ModelChoiceFilter(
         label=_("承办单位"),
         field_name="assignment__agency",
@@ -152,7 +164,7 @@ class RequestFilter(django_filters.FilterSet):
     )
 
 
-class ImportBatchFilter(django_filters.FilterSet):
+class ImportBatchFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=ImportStatus.choices, empty_label=ALL
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from proposals.models import Category, ProposalKind, Session, Sponsor
 from responses import deadlines
 from responses.models import Agency, Role, Satisfaction
+from staff import committee_fields
 from staff.selectors import sponsor_kind_from_label, supervisor_choices
 
 # Names in a list field may be separated by new lines or Chinese/Western punctuation.
@@ -48,7 +49,13 @@ class NamedLimitsMixin:
 
 
 class Form(NamedLimitsMixin, forms.Form):
-    """The staff back office's forms."""
+    """The staff back office's forms. Made with `committee=`, its choices and typed names
+    are that committee's (staff.committee_fields)."""
+
+    def __init__(self, *args, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.committee = committee
+        committee_fields.limit(self.fields, committee)
 
 
 class DateInput(forms.DateInput):
@@ -63,15 +70,17 @@ def split_names(text: str) -> list[str]:
 
 
 # --- Pickers: a text box with suggestions that reads a name back into a row ----------------
-def resolve_sponsor(text: str) -> Sponsor:
-    """Exact name, or "name（kind）" when several sponsors share the name."""
+def resolve_sponsor(text: str, committee=None) -> Sponsor:
+    """Exact name, or "name（kind）" when several sponsors share the name; within the
+    committee when one is given."""
     text = text.strip()
-    matches = list(Sponsor.objects.filter(name=text)[:2])
+    sponsors = Sponsor.objects.filter(committee=committee) if committee else Sponsor.objects
+    matches = list(sponsors.filter(name=text)[:2])
     if not matches:
         found = _WITH_KIND.match(text)
         kind = sponsor_kind_from_label(found["kind"].strip()) if found else None
         if kind:
-            matches = list(Sponsor.objects.filter(name=found["name"].strip(), kind=kind)[:2])
+            matches = list(sponsors.filter(name=found["name"].strip(), kind=kind)[:2])
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -87,11 +96,10 @@ def resolve_sponsor(text: str) -> Sponsor:
     )
 
 
-def resolve_agency(text: str) -> Agency:
+def resolve_agency(text: str, committee=None) -> Agency:
     text = text.strip()
-    agency = (
-        Agency.objects.filter(name=text).first() or Agency.objects.filter(short_name=text).first()
-    )
+    agencies = Agency.objects.filter(committee=committee) if committee else Agency.objects
+    agency = agencies.filter(name=text).first() or agencies.filter(short_name=text).first()
     if agency is None:
         raise ValidationError(
             _("找不到承办单位“%(name)s”。请从候选列表中选择。"),
@@ -118,6 +126,7 @@ class PickerMixin:
 
     picker = ""
     resolve = None
+    committee = None  # set by the form (staff.committee_fields.limit)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +148,7 @@ class SponsorField(PickerMixin, forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return resolve_sponsor(value) if value else None
+        return resolve_sponsor(value, self.committee) if value else None
 
 
 class SponsorListField(PickerMixin, forms.CharField):
@@ -148,7 +157,7 @@ class SponsorListField(PickerMixin, forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return _collect(split_names(value), resolve_sponsor)
+        return _collect(split_names(value), lambda name: resolve_sponsor(name, self.committee))
 
 
 class AgencyField(PickerMixin, forms.CharField):
@@ -156,7 +165,7 @@ class AgencyField(PickerMixin, forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return resolve_agency(value) if value else None
+        return resolve_agency(value, self.committee) if value else None
 
 
 class AgencyListField(PickerMixin, forms.CharField):
@@ -165,7 +174,7 @@ class AgencyListField(PickerMixin, forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return _collect(split_names(value), resolve_agency)
+        return _collect(split_names(value), lambda name: resolve_agency(name, self.committee))
 
 
 def sponsor_text(sponsors) -> str:

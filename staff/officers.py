@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from responses.models import Agency, AgencyMembership
+from staff import scope
 from staff.forms import NamedLimitsMixin
 
 User = get_user_model()
@@ -34,10 +35,12 @@ class OfficerForm(NamedLimitsMixin, BaseUserCreationForm):
         model = User
         fields = ["username", "display_name", "agency", "email", "phone"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
+        self.fields["agency"].queryset = Agency.objects.filter(committee=committee)
         self.instance.role = Role.OFFICER
+        self.instance.committee = committee
 
     @transaction.atomic
     def save(self, commit=True):
@@ -53,7 +56,7 @@ OfficerForm.base_fields["password2"].label = gettext_lazy("确认密码")
 
 def officer_list(request):
     officers = (
-        User.objects.filter(role=Role.OFFICER)
+        User.objects.filter(role=Role.OFFICER, committee=scope.committee(request))
         .select_related("agency_membership__agency")
         .order_by("-is_active", "agency_membership__agency__name", "username")
     )
@@ -65,7 +68,7 @@ def officer_list(request):
 
 
 def officer_create(request):
-    form = OfficerForm(request.POST or None)
+    form = OfficerForm(request.POST or None, committee=scope.committee(request))
     if request.method == "POST" and form.is_valid():
         officer = form.save()
         messages.success(
@@ -83,7 +86,7 @@ def officer_create(request):
 @require_POST
 def officer_deactivate(request, pk):
     """Deactivate, never delete: their past replies and events keep their author."""
-    officer = get_object_or_404(User, pk=pk, role=Role.OFFICER)
+    officer = get_object_or_404(User, pk=pk, role=Role.OFFICER, committee=scope.committee(request))
     User.objects.filter(pk=officer.pk).update(is_active=False)
     messages.success(request, _("已停用联络员 %(name)s。") % {"name": officer})
     return redirect("staff:officers")

@@ -51,11 +51,13 @@ def live_assignments():
     )
 
 
-def staff_proposals():
-    """Every proposal, with what a list row shows, in a fixed number of queries."""
+def staff_proposals(committee):
+    """Every proposal of the committee, with what a list row shows, in a fixed number of
+    queries."""
     overdue = Assignment.objects.filter(overdue_assignments_q(), proposal=OuterRef("pk"))
     return (
-        Proposal.objects.select_related("session", "category", "supervisor")
+        Proposal.objects.filter(committee=committee)
+        .select_related("session", "category", "supervisor")
         .prefetch_related(
             "sponsorships__sponsor",
             Prefetch("assignments", queryset=live_assignments(), to_attr="live_assignments"),
@@ -65,50 +67,59 @@ def staff_proposals():
     )
 
 
-def key_proposals():
-    return staff_proposals().filter(is_key=True)
+def key_proposals(committee):
+    return staff_proposals(committee).filter(is_key=True)
 
 
-def publication_candidates():
+def publication_candidates(committee):
     public_replies = Reply.objects.public().filter(assignment__proposal=OuterRef("pk"))
     return (
-        staff_proposals()
+        staff_proposals(committee)
         .exclude(status__in=[Status.DRAFT, Status.SUBMITTED])
         .annotate(has_public_reply=Exists(public_replies))
     )
 
 
-def overdue_board(today: date | None = None):
-    """Overdue assignments (responses.timeliness) with their due date as `due`, the
-    longest overdue first."""
-    return timeliness.overdue_assignments(today).select_related("agency", "proposal__session")
+def overdue_board(committee, today: date | None = None):
+    """The committee's overdue assignments (responses.timeliness) with their due date as
+    `due`, the longest overdue first."""
+    return (
+        timeliness.overdue_assignments(today)
+        .filter(proposal__committee=committee)
+        .select_related("agency", "proposal__session")
+    )
 
 
-def pending_reassignments():
+def pending_reassignments(committee):
     # A request on an assignment that has since ended (its proposal closed) waits no more.
     return (
         ReassignmentRequest.objects.filter(
-            status=RequestStatus.PENDING, assignment__state__in=OPEN_STATES
+            status=RequestStatus.PENDING,
+            assignment__state__in=OPEN_STATES,
+            assignment__proposal__committee=committee,
         )
         .select_related("assignment__agency", "assignment__proposal__session", "requested_by")
         .order_by("requested_at", "id")
     )
 
 
-def pending_extensions():
+def pending_extensions(committee):
     return (
         ExtensionRequest.objects.filter(
-            status=RequestStatus.PENDING, assignment__state__in=OPEN_STATES
+            status=RequestStatus.PENDING,
+            assignment__state__in=OPEN_STATES,
+            assignment__proposal__committee=committee,
         )
         .select_related("assignment__agency", "assignment__proposal__session", "requested_by")
         .order_by("requested_at", "id")
     )
 
 
-def dashboard_counts(today: date | None = None) -> dict[str, int]:
-    """What waits for staff, across every session (the dashboard says so)."""
+def dashboard_counts(committee, today: date | None = None) -> dict[str, int]:
+    """What waits for the committee's staff, across every session (the dashboard says so)."""
+    proposals = Proposal.objects.filter(committee=committee)
     by_status = dict(
-        Proposal.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        proposals.values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     return {
         "to_review": by_status.get(Status.SUBMITTED, 0),
@@ -116,15 +127,16 @@ def dashboard_counts(today: date | None = None) -> dict[str, int]:
         "drafts": by_status.get(Status.DRAFT, 0),
         "replied": by_status.get(Status.REPLIED, 0) + by_status.get(Status.EVALUATED, 0),
         "handling": by_status.get(Status.ASSIGNED, 0) + by_status.get(Status.REHANDLING, 0),
-        "requests": pending_reassignments().count() + pending_extensions().count(),
-        "overdue": overdue_board(today).count(),
-        "key": Proposal.objects.filter(is_key=True).count(),
+        "requests": pending_reassignments(committee).count()
+        + pending_extensions(committee).count(),
+        "overdue": overdue_board(committee, today).count(),
+        "key": proposals.filter(is_key=True).count(),
     }
 
 
 # --- One proposal ----------------------------------------------------------------------
-def proposal_file(pk: int) -> Proposal:
-    """A proposal with everything its staff page shows."""
+def proposal_file(committee, pk: int) -> Proposal:
+    """A proposal of the committee with everything its staff page shows."""
     replies = Reply.objects.order_by("round", "id").prefetch_related(
         Prefetch("feedback", queryset=_feedback_queryset()), "documents"
     )
@@ -152,7 +164,7 @@ def proposal_file(pk: int) -> Proposal:
             Prefetch("assignments", queryset=assignments),
             "merged_proposals",
         )
-        .get(pk=pk)
+        .get(pk=pk, committee=committee)
     )
 
 
@@ -296,15 +308,15 @@ def sponsor_label(sponsor: Sponsor, *, ambiguous: bool) -> str:
     return sponsor.name
 
 
-def search_sponsors(query: str, *, limit: int = 20) -> list[dict]:
+def search_sponsors(committee, query: str, *, limit: int = 20) -> list[dict]:
     query = (query or "").strip()
-    sponsors = Sponsor.objects.filter(is_active=True)
+    sponsors = Sponsor.objects.filter(committee=committee, is_active=True)
     if query:
         sponsors = sponsors.filter(Q(name__icontains=query) | Q(affiliation__icontains=query))
     sponsors = list(sponsors.order_by("name", "kind")[:limit])
     names = [s.name for s in sponsors]
     shared = set(
-        Sponsor.objects.filter(name__in=names)
+        Sponsor.objects.filter(committee=committee, name__in=names)
         .values("name")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
@@ -335,8 +347,8 @@ def proposal_kind_from_label(text: str) -> str | None:
     return None
 
 
-def active_agencies():
-    return Agency.objects.filter(is_active=True).order_by("name")
+def active_agencies(committee):
+    return Agency.objects.filter(committee=committee, is_active=True).order_by("name")
 
 
 def suggested_agency(request: ReassignmentRequest) -> Agency | None:
@@ -346,7 +358,9 @@ def suggested_agency(request: ReassignmentRequest) -> Agency | None:
     text = (request.suggested_agency or "").strip()
     if not text:
         return None
-    agencies = active_agencies().exclude(pk=request.assignment.agency_id)
+    agencies = active_agencies(request.assignment.agency.committee_id).exclude(
+        pk=request.assignment.agency_id
+    )
     found = agencies.filter(name=text).first() or agencies.filter(short_name=text).first()
     if found is None:
         containing = list(agencies.filter(name__contains=text)[:2])
@@ -354,9 +368,13 @@ def suggested_agency(request: ReassignmentRequest) -> Agency | None:
     return found
 
 
-def supervisor_choices():
+def supervisor_choices(committee=None):
     """Leaders who may supervise a key proposal: staff, admins and users without a role
-    (e.g. a committee leader's login); never an agency officer or a sponsor."""
-    return User.objects.filter(is_active=True).exclude(
+    (e.g. a committee leader's login) of the committee (or installation-wide); never an
+    agency officer or a sponsor."""
+    users = User.objects.filter(is_active=True).exclude(
         role__in=[UserRole.OFFICER, UserRole.SPONSOR]
     )
+    if committee is not None:
+        users = users.filter(Q(committee=committee) | Q(committee__isnull=True))
+    return users

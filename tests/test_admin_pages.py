@@ -90,7 +90,11 @@ def world():
     Feedback.objects.create(reply=reply, sponsor=sponsor, satisfaction="satisfied")
     SearchDocument.objects.create(proposal=proposal, content=proposal.title, tokens=" 关于 ")
     ImportBatch.objects.create(
-        original_name=f"往年提案{n}.xlsx", sha256=f"{n:064x}", content=b"PK", created_by=officer
+        committee=home_committee(),
+        original_name=f"往年提案{n}.xlsx",
+        sha256=f"{n:064x}",
+        content=b"PK",
+        created_by=officer,
     )
     ProposalView.objects.create(proposal=proposal, visitor=f"{n:032x}", day=timezone.localdate())
     PublicPage.objects.create(

@@ -26,7 +26,13 @@ from responses.models import (
 )
 from responses.services import TransitionError
 from staff.selectors import dashboard_counts, overdue_board
-from tests.factories import AgencyFactory, AssignmentFactory, OfficerFactory, ProposalFactory
+from tests.factories import (
+    AgencyFactory,
+    AssignmentFactory,
+    OfficerFactory,
+    ProposalFactory,
+    home_committee,
+)
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 S = AssignmentState
@@ -292,7 +298,7 @@ def test_an_only_agency_withdrawn_without_a_replacement_sends_the_proposal_back_
     assert registered.events.filter(
         action=Action.DECIDE_REASSIGNMENT, from_state=Status.ASSIGNED, to_state=Status.REGISTERED
     ).exists()
-    assert dashboard_counts()["to_assign"] == 1
+    assert dashboard_counts(home_committee())["to_assign"] == 1
     assert "assign" in staff_actions(alice, registered)
 
     with at(ASSIGNED_AT.date()):
@@ -404,8 +410,8 @@ def test_an_ended_assignment_is_never_overdue_reminded_or_urged(
     _proposal, assisting, officer = closed_with_waived_assisting
     years_later = dt.date(2026, 12, 1)
     with at(years_later):
-        assert list(overdue_board()) == []
-        assert dashboard_counts()["overdue"] == 0
+        assert list(overdue_board(home_committee())) == []
+        assert dashboard_counts(home_committee())["overdue"] == 0
         assert reminders.target_of(assisting, reminders.Context.of(assisting)) is None
         with django_capture_on_commit_callbacks(execute=True):
             result = reminders.sweep()
@@ -431,7 +437,7 @@ def test_waiving_opinions_stops_the_assisting_agency_owing_one(
     assert assisting.opinions_waived and assisting.state == AssignmentState.PENDING
     with at(dt.date(2025, 5, 1)):  # its opinion deadline has passed
         assert not timeliness.is_overdue(assisting)
-        assert list(overdue_board()) == []
+        assert list(overdue_board(home_committee())) == []
         with pytest.raises(TransitionError, match="已免于等待"):
             reminders.send_urgent_reminder(assisting, by=alice)
 

@@ -22,6 +22,12 @@ class ImportBatch(models.Model):
     that the import the staff confirm is exactly the file they previewed.
     """
 
+    committee = models.ForeignKey(
+        "committees.Committee",
+        verbose_name=_("政协委员会"),
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
     original_name = models.CharField(_("文件名"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     content = models.BinaryField(_("文件内容"))

@@ -23,6 +23,7 @@ class CoverInfo:
     number: int | str | None = None
     kind_label: str = ""  # 提案 / 建议
     session: str = ""
+    region: str = ""  # the committee's, e.g. 苏州市
     agency: str = ""
     classification: str = ""  # e.g. "A：已经解决或基本解决"
     replied_on: dt.date | None = None
@@ -43,9 +44,10 @@ class CoverInfo:
 
     @property
     def organisation(self) -> str:
-        return (
-            _("政协%(session)s") % {"session": self.session} if self.session else _("政协提案办理")
-        )
+        """政协苏州市第十五届委员会第四次会议: the committee's region and the session."""
+        if not self.session:
+            return _("政协提案办理")
+        return _("政协%(region)s%(session)s") % {"region": self.region, "session": self.session}
 
 
 def cover_for_document(document) -> CoverInfo:
@@ -65,6 +67,7 @@ def cover_for_document(document) -> CoverInfo:
         number=proposal.number,
         kind_label=str(proposal.get_kind_display()),
         session=proposal.session.name,
+        region=proposal.committee.region,
         agency=assignment.agency.name,
         classification=reply.classification_display,
         replied_on=replied_on,

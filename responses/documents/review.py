@@ -126,7 +126,7 @@ def set_original_public(document: ReplyDocument, *, public: bool, by) -> ReplyDo
     if public:
         policies.may_publish_original(by, document).enforce()
     else:
-        policies.may_act_as_staff(by).enforce()
+        policies.may_act_as_staff(by, document.reply.assignment.proposal.committee_id).enforce()
     if document.original_public != public:
         document.original_public = public
         document.save(update_fields=["original_public"])

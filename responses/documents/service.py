@@ -102,7 +102,9 @@ def render_document(
         logger.info("document %s not claimable; another worker has it or it is done", document.pk)
         return False
     document = ReplyDocument.objects.select_related(
-        "reply__assignment__proposal__session", "reply__assignment__agency"
+        "reply__assignment__proposal__session",
+        "reply__assignment__proposal__committee",
+        "reply__assignment__agency",
     ).get(pk=document.pk)
 
     try:

@@ -23,14 +23,18 @@ def _rate(on_time: int, fallen_due: int) -> float | None:
     return None if rate is None else round(100 * rate, 1)
 
 
-def overview(today: date, *, limit: int = 100) -> dict:
+def overview(today: date, *, committee_id: int | None = None, limit: int = 100) -> dict:
     """期限总览 for staff, in a fixed number of queries: what is due this week, what is
     overdue, and per agency its open, due, overdue and finished work with its on-time
     rate — all as responses.timeliness defines them (joint and assisting agencies by
-    their opinion deadline; the rate over everything that has fallen due)."""
+    their opinion deadline; the rate over everything that has fallen due). Of one
+    committee's work when `committee_id` is given."""
+    scoped = Assignment.objects.all()
+    if committee_id is not None:
+        scoped = scoped.filter(proposal__committee_id=committee_id)
     week_end = today + timedelta(days=6 - today.weekday())
     owing = (
-        timeliness.with_due(Assignment.objects.filter(timeliness.owes_q()))
+        timeliness.with_due(scoped.filter(timeliness.owes_q()))
         .select_related("proposal", "agency")
         .prefetch_related(HISTORY)  # each deadline's explanation
     )
@@ -38,7 +42,7 @@ def overview(today: date, *, limit: int = 100) -> dict:
     due_this_week = list(owing.filter(this_week).order_by("due", "pk")[:limit])
     overdue = list(owing.filter(timeliness.overdue_q(today)).order_by("due", "pk")[:limit])
     rows = list(
-        Assignment.objects.exclude(state__in=[AssignmentState.WITHDRAWN, AssignmentState.ENDED])
+        scoped.exclude(state__in=[AssignmentState.WITHDRAWN, AssignmentState.ENDED])
         .values("agency_id", "agency__name")
         .annotate(
             open=Count("pk", filter=timeliness.owes_q()),

@@ -34,7 +34,7 @@ def send_urgent_reminder(assignment: Assignment, *, by, note: str = "") -> Remin
     from proposals.workflow import TransitionError, lock, record_event
     from responses.tasks import send_delivery_task
 
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, assignment.proposal.committee_id).enforce()
     current = lock(assignment)
     oversight.may_remind(by, current).enforce()
     ctx = Context.of(current)

@@ -104,7 +104,9 @@ def assign_proposal(
     / 分办×2+; no agency twice. The deadline defaults to the committee's period (3 months)
     and may be overridden with a reason, never past the extension limit (6 months).
     """
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
+    if any(agency.committee_id != proposal.committee_id for agency, _role in agencies):
+        raise TransitionError(_("承办单位不属于本政协委员会。"))
     current = lock(proposal)
     if not transitions.allows(Action.ASSIGN, current.status):
         raise TransitionError(
@@ -172,7 +174,9 @@ def add_assignment(
     deadline_reason: str = "",
 ) -> Assignment:
     """Add one agency to a proposal already being handled (e.g. after a reassignment)."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, proposal.committee_id).enforce()
+    if agency.committee_id != proposal.committee_id:
+        raise TransitionError(_("承办单位不属于本政协委员会。"))
     current = lock(proposal)
     if not transitions.allows(transitions.ADD_ASSIGNMENT, current.status):
         raise TransitionError(

@@ -228,7 +228,7 @@ def confirm_reply(reply: Reply, *, by) -> Reply:
 @transaction.atomic
 def reopen_reply(reply: Reply, *, by, note: str) -> Reply:
     """Staff send a confirmed reply back to draft so the agency can correct it (audited)."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, reply.assignment.proposal.committee_id).enforce()
     note = required_text(note, _("请说明退回答复的理由。"))
     oversight.may_reopen_reply(by, lock(reply)).enforce()
     assignment = reply.assignment

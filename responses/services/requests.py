@@ -74,7 +74,7 @@ def decide_reassignment(
     Approved without a new agency, the proposal's status is derived again: 已答复 when the
     agencies left have all replied, 已立案 (to be assigned again) when no agency that
     owes a reply is left."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, request.assignment.proposal.committee_id).enforce()
     request = claim_request(request, ReassignmentRequest)
     note = (note or "").strip()
     if not approve and not note:
@@ -162,7 +162,7 @@ def decide_extension(
     request: ExtensionRequest, *, approve: bool, by, note: str = ""
 ) -> ExtensionRequest:
     """Staff grant the requested date (the deadline explains who approved it) or refuse."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, request.assignment.proposal.committee_id).enforce()
     request = claim_request(request, ExtensionRequest)
     note = (note or "").strip()
     if not approve and not note:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policies import may_act_as_staff
+from committees import scope
 from proposals.models import ImportBatch, ImportSource, ImportStatus
 from proposals.workflow import TransitionError
 from staff.importing.bulk import ImportReport, run_import
@@ -33,6 +34,7 @@ def _record(batch: ImportBatch, report: ImportReport, *, imported: bool) -> Impo
 def new_batch(content: bytes, filename: str, *, by, source=ImportSource.WEB) -> ImportBatch:
     may_act_as_staff(by).enforce()
     return ImportBatch.objects.create(
+        committee=scope.of_user(by),
         original_name=(filename or "import").replace("\\", "/").rsplit("/", 1)[-1][:255],
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
@@ -62,7 +64,7 @@ def preview_file(content: bytes, filename: str, *, by, source=ImportSource.WEB) 
 def import_batch(batch: ImportBatch, *, by, progress=None, on_rows=None) -> ImportBatch:
     """Import a previewed file. Refused twice over: a batch imports once, and the import
     itself finds nothing new in a file already imported."""
-    may_act_as_staff(by).enforce()
+    may_act_as_staff(by, batch.committee_id).enforce()
     with transaction.atomic():
         current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if current.status == ImportStatus.IMPORTED:

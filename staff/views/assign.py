@@ -24,6 +24,7 @@ from responses.services import (
     decide_reassignment,
     waive_joint_opinions,
 )
+from staff import scope
 from staff.filters import RequestFilter
 from staff.forms import (
     AddAssignmentForm,
@@ -50,11 +51,16 @@ def _detail_url(proposal_id):
 def assign(request, pk):
     """交办: the deadline field comes filled with the date the rules give; another date
     needs a reason (assign_proposal checks it too, and the 6-month limit)."""
-    proposal = get_object_or_404(
+    proposal = scope.get(
+        request,
         Proposal.objects.select_related("session").prefetch_related("sponsorships__sponsor"),
         pk=pk,
     )
-    form = AssignForm(request.POST or None, rules=CommitteeRules.of(proposal.committee_id))
+    form = AssignForm(
+        request.POST or None,
+        rules=CommitteeRules.of(proposal.committee_id),
+        committee=scope.committee(request),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_or_report(
@@ -82,13 +88,17 @@ def assign(request, pk):
     return staff_render(
         request,
         "staff/assign.html",
-        {"form": form, "proposal": proposal, "agencies": active_agencies()},
+        {
+            "form": form,
+            "proposal": proposal,
+            "agencies": active_agencies(scope.committee(request)),
+        },
         section="proposals",
     )
 
 
 def add(request, pk):
-    proposal = get_object_or_404(Proposal, pk=pk)
+    proposal = scope.get(request, Proposal, pk=pk)
 
     def perform(data):
         return add_assignment(
@@ -102,25 +112,25 @@ def add(request, pk):
 
     return action_page(
         request,
-        form=AddAssignmentForm(request.POST or None),
+        form=AddAssignmentForm(request.POST or None, committee=scope.committee(request)),
         perform=perform,
         success=_("已追加承办单位。"),
         title=_("追加承办单位"),
         submit=_("追加"),
         back_url=_detail_url(proposal.pk),
         proposal=proposal,
-        agencies=active_agencies(),
+        agencies=active_agencies(scope.committee(request)),
     )
 
 
-def _assignment(pk):
-    return get_object_or_404(
-        Assignment.objects.select_related("agency", "proposal__session"), pk=pk
+def _assignment(request, pk):
+    return scope.get(
+        request, Assignment.objects.select_related("agency", "proposal__session"), pk=pk
     )
 
 
 def deadline(request, pk):
-    assignment = _assignment(pk)
+    assignment = _assignment(request, pk)
     latest = deadlines.latest_extension(
         timezone.localdate(assignment.assigned_at), deadlines.rules_for(assignment)
     )
@@ -147,7 +157,7 @@ def deadline(request, pk):
 
 def waive(request, pk):
     """免于等待会办意见: GET says what it does and that it cannot be undone; POST does it."""
-    assignment = _assignment(pk)
+    assignment = _assignment(request, pk)
     missing = missing_opinions(assignment) if assignment.is_open else []
     return action_page(
         request,
@@ -171,8 +181,13 @@ def waive(request, pk):
 
 def requests(request):
     """待审批: the agencies' reassignment and extension requests, oldest first."""
-    reassignments = RequestFilter(request.GET or None, queryset=pending_reassignments())
-    extensions = RequestFilter(request.GET or None, queryset=pending_extensions())
+    committee = scope.committee(request)
+    reassignments = RequestFilter(
+        request.GET or None, queryset=pending_reassignments(committee), committee=committee
+    )
+    extensions = RequestFilter(
+        request.GET or None, queryset=pending_extensions(committee), committee=committee
+    )
     return staff_render(
         request,
         "staff/requests.html",
@@ -185,15 +200,16 @@ def requests(request):
     )
 
 
-def _pending(model, pk):
+def _pending(request, model, pk):
     return get_object_or_404(
         model.objects.select_related("assignment__agency", "assignment__proposal__session"),
         pk=pk,
+        assignment__proposal__committee=scope.committee(request),
     )
 
 
 def decide_reassignment_view(request, pk):
-    item = _pending(ReassignmentRequest, pk)
+    item = _pending(request, ReassignmentRequest, pk)
     assignment = item.assignment
 
     def perform(data):
@@ -211,7 +227,9 @@ def decide_reassignment_view(request, pk):
     initial = {"new_agency": suggested.name} if suggested else {}
     return action_page(
         request,
-        form=ReassignmentDecisionForm(request.POST or None, initial=initial),
+        form=ReassignmentDecisionForm(
+            request.POST or None, initial=initial, committee=scope.committee(request)
+        ),
         perform=perform,
         success=_("已审批%(agency)s的调整申请。") % {"agency": assignment.agency.name},
         title=_("审批调整申请"),
@@ -221,13 +239,13 @@ def decide_reassignment_view(request, pk):
         section="requests",
         proposal=assignment.proposal,
         agency_request=item,
-        agencies=active_agencies(),
+        agencies=active_agencies(scope.committee(request)),
         decided=item.status != RequestStatus.PENDING,
     )
 
 
 def decide_extension_view(request, pk):
-    item = _pending(ExtensionRequest, pk)
+    item = _pending(request, ExtensionRequest, pk)
     assignment = item.assignment
 
     def perform(data):

@@ -4,13 +4,14 @@ import io
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proposals.models import ImportBatch, ImportStatus
 from proposals.workflow import TransitionError
+from staff import scope
 from staff.filters import ImportBatchFilter
 from staff.forms import BulkImportForm
 from staff.importing.batches import batch_report, import_batch, preview_file
@@ -27,8 +28,12 @@ def import_list(request):
         else:
             batch = preview_file(upload.read(), upload.name, by=request.user)
             return redirect("staff:import-detail", pk=batch.pk)
-    batches = ImportBatch.objects.select_related("created_by").defer("content", "report")
-    filterset = ImportBatchFilter(request.GET or None, queryset=batches)
+    batches = scope.scoped(
+        request, ImportBatch.objects.select_related("created_by").defer("content", "report")
+    )
+    filterset = ImportBatchFilter(
+        request.GET or None, queryset=batches, committee=scope.committee(request)
+    )
     return staff_render(
         request,
         "staff/import_list.html",
@@ -43,8 +48,8 @@ def import_list(request):
 
 
 def import_detail(request, pk):
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("created_by").defer("content"), pk=pk
+    batch = scope.get(
+        request, ImportBatch.objects.select_related("created_by").defer("content"), pk=pk
     )
     report = batch_report(batch)
     applied = batch.status == ImportStatus.IMPORTED
@@ -64,7 +69,7 @@ def import_detail(request, pk):
 
 @require_POST
 def import_confirm(request, pk):
-    batch = get_object_or_404(ImportBatch.objects.defer("content"), pk=pk)
+    batch = scope.get(request, ImportBatch.objects.defer("content"), pk=pk)
     try:
         batch = import_batch(batch, by=request.user)
     except TransitionError as exc:

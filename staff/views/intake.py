@@ -3,13 +3,13 @@ submission read into that form, and the small JSON endpoints the pickers use."""
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from proposals.models import Category, Proposal, Session
 from proposals.services import create_proposal, next_free_number, update_proposal
+from staff import scope
 from staff.forms import (
     ProposalCreateForm,
     ProposalEditForm,
@@ -23,8 +23,9 @@ from staff.views.access import back_to, run_or_report
 from staff.views.common import staff_render
 
 
-def _default_session() -> Session | None:
-    return Session.objects.filter(is_current=True).first() or Session.objects.first()
+def _default_session(request) -> Session | None:
+    sessions = scope.scoped(request, Session.objects.all())
+    return sessions.filter(is_current=True).first() or sessions.first()
 
 
 def _create_initial(session: Session | None) -> dict:
@@ -46,8 +47,14 @@ def proposal_create(request):
     """录入提案. The number field comes filled with the next free number; a number in use
     is refused by create_proposal with the next free one suggested."""
     if request.method != "POST":
-        return _form_page(request, ProposalCreateForm(initial=_create_initial(_default_session())))
-    form = ProposalCreateForm(request.POST)
+        return _form_page(
+            request,
+            ProposalCreateForm(
+                initial=_create_initial(_default_session(request)),
+                committee=scope.committee(request),
+            ),
+        )
+    form = ProposalCreateForm(request.POST, committee=scope.committee(request))
     if form.is_valid():
         data = form.cleaned_data
         proposal = run_or_report(
@@ -72,7 +79,7 @@ def proposal_create(request):
 
 
 def proposal_edit(request, pk):
-    proposal = get_object_or_404(Proposal.objects.prefetch_related("sponsorships__sponsor"), pk=pk)
+    proposal = scope.get(request, Proposal.objects.prefetch_related("sponsorships__sponsor"), pk=pk)
     submitted = proposal.submitted_at
     initial = {
         "kind": proposal.kind,
@@ -84,7 +91,9 @@ def proposal_edit(request, pk):
         "submitted_at": timezone.localdate(submitted) if submitted else None,
         "body": proposal.body,
     }
-    form = ProposalEditForm(request.POST or None, initial=initial)
+    form = ProposalEditForm(
+        request.POST or None, initial=initial, committee=scope.committee(request)
+    )
     if request.method == "POST" and form.is_valid():
         done = run_or_report(
             request,
@@ -107,18 +116,20 @@ def _edited_fields(form) -> dict:
 def import_word(request):
     """Upload a sponsor's .docx: its title, sponsor and body fill the entry form, which
     staff check and then save like any other proposal. Nothing is saved here."""
-    form = WordImportForm(request.POST or None, request.FILES or None)
+    form = WordImportForm(
+        request.POST or None, request.FILES or None, committee=scope.committee(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             submission = parse_submission(form.cleaned_data["document"])
         except WordImportError as exc:
             form.add_error("document", str(exc))
         else:
-            session = form.cleaned_data.get("session") or _default_session()
+            session = form.cleaned_data.get("session") or _default_session(request)
             initial, warnings = _prefill(submission, session)
             return _form_page(
                 request,
-                ProposalCreateForm(initial=initial),
+                ProposalCreateForm(initial=initial, committee=scope.committee(request)),
                 imported_from=form.cleaned_data["document"].name,
                 import_warnings=[*submission.warnings, *warnings],
             )
@@ -139,11 +150,13 @@ def _prefill(submission, session) -> tuple[dict, list[str]]:
         if not name:
             continue
         try:
-            resolve_sponsor(name)
+            resolve_sponsor(name, session.committee if session else None)
         except ValidationError as exc:  # said now; the form says it again on saving
             warnings.extend(exc.messages)
     if submission.category_name:
-        category = Category.objects.filter(name=submission.category_name).first()
+        category = Category.objects.filter(
+            committee=session.committee if session else None, name=submission.category_name
+        ).first()
         if category:
             initial["category"] = category.pk
         else:
@@ -165,14 +178,17 @@ def _prefill(submission, session) -> tuple[dict, list[str]]:
 @require_GET
 def sponsor_search(request):
     """Suggestions for the sponsor pickers: {"results": [{"id", "value", "kind", …}]}."""
-    return JsonResponse({"results": search_sponsors(request.GET.get("q", ""))})
+    return JsonResponse(
+        {"results": search_sponsors(scope.committee(request), request.GET.get("q", ""))}
+    )
 
 
 @require_GET
 def next_number(request):
     """The next free number of ?session= (default: the current session), for the form."""
     chosen = request.GET.get("session", "")
-    session = Session.objects.filter(pk=chosen).first() if chosen.isdigit() else _default_session()
+    sessions = scope.scoped(request, Session.objects.all())
+    session = sessions.filter(pk=chosen).first() if chosen.isdigit() else _default_session(request)
     if session is None:
         return JsonResponse({"error": _("请选择届次会议。")}, status=404)
     return JsonResponse({"session": session.pk, "number": next_free_number(session)})

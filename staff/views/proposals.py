@@ -7,13 +7,17 @@ from proposals.policies import staff_actions
 from responses import oversight, timeliness
 from responses.handling import missing_opinions, reply_sponsors
 from responses.models import AssignmentState, RequestStatus
+from staff import scope
 from staff.filters import ProposalFilter
 from staff.selectors import history, proposal_file, staff_proposals
 from staff.views.common import paginate, staff_render
 
 
 def proposal_list(request):
-    filterset = ProposalFilter(request.GET or None, queryset=staff_proposals())
+    committee = scope.committee(request)
+    filterset = ProposalFilter(
+        request.GET or None, queryset=staff_proposals(committee), committee=committee
+    )
     return staff_render(
         request,
         "staff/proposal_list.html",
@@ -24,7 +28,7 @@ def proposal_list(request):
 
 def proposal_detail(request, pk):
     try:
-        proposal = proposal_file(pk)
+        proposal = proposal_file(scope.committee(request), pk)
     except Proposal.DoesNotExist:
         raise Http404 from None
     return staff_render(

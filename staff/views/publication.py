@@ -1,7 +1,7 @@
 """公开: publish and unpublish proposals. A proposal's confirmed replies marked public
 go out with it; replies marked not public never reach the public portal."""
 
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,6 +9,7 @@ from proposals.models import Proposal
 from proposals.services import publish_proposal, unpublish_proposal
 from proposals.workflow import TransitionError
 from responses.documents.review import blocked_documents, blocked_message
+from staff import scope
 from staff.filters import PublicationFilter
 from staff.selectors import publication_candidates
 from staff.views.access import run_or_report
@@ -16,7 +17,10 @@ from staff.views.common import paginate, redirect_next, staff_render
 
 
 def publication_list(request):
-    filterset = PublicationFilter(request.GET or None, queryset=publication_candidates())
+    committee = scope.committee(request)
+    filterset = PublicationFilter(
+        request.GET or None, queryset=publication_candidates(committee), committee=committee
+    )
     return staff_render(
         request,
         "staff/publication.html",
@@ -27,7 +31,7 @@ def publication_list(request):
 
 @require_POST
 def publish(request, pk):
-    proposal = get_object_or_404(Proposal, pk=pk)
+    proposal = scope.get(request, Proposal, pk=pk)
 
     def perform():
         # A letter whose public PDF still shows personal data (docs/redaction.md).
@@ -46,7 +50,7 @@ def publish(request, pk):
 
 @require_POST
 def unpublish(request, pk):
-    proposal = get_object_or_404(Proposal, pk=pk)
+    proposal = scope.get(request, Proposal, pk=pk)
     run_or_report(
         request,
         lambda: unpublish_proposal(

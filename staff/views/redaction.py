@@ -1,19 +1,21 @@
 """个人信息审核 by staff: the personal data found in a reply letter, "redact" or "keep",
 and 公开原件, published on purpose and only after the review (docs/redaction.md)."""
 
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from responses import policies
 from responses.documents import review
 from responses.models import ReplyDocument
+from staff import scope
 from staff.views.access import run_or_report
 from staff.views.common import staff_render
 
 
-def _document(pk):
-    return get_object_or_404(
+def _document(request, pk):
+    return scope.get(
+        request,
         ReplyDocument.objects.select_related(
             "reply__assignment__agency", "reply__assignment__proposal__session"
         ),
@@ -22,7 +24,7 @@ def _document(pk):
 
 
 def redaction_review(request, pk):
-    document = _document(pk)
+    document = _document(request, pk)
     findings = list(document.findings.select_related("decided_by"))
     if request.method == "POST":
 
@@ -58,7 +60,7 @@ def redaction_review(request, pk):
 
 @require_POST
 def original_public(request, pk):
-    document = _document(pk)
+    document = _document(request, pk)
     public = request.POST.get("public") == "1"
     run_or_report(
         request,

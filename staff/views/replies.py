@@ -1,7 +1,6 @@
 """After the reply: record the sponsor's satisfaction on their behalf, send a reply back
 to its agency, arrange re-handling after 不满意, close the proposal."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,13 +16,15 @@ from responses.services import (
     reply_sponsors,
     send_back_for_rehandling,
 )
+from staff import scope
 from staff.forms import FeedbackForm, RequiredNoteForm, SendBackForm
 from staff.views.access import back_to, run_or_report
 from staff.views.common import action_page
 
 
-def _reply(pk):
-    return get_object_or_404(
+def _reply(request, pk):
+    return scope.get(
+        request,
         Reply.objects.select_related("assignment__agency", "assignment__proposal__session"),
         pk=pk,
     )
@@ -35,7 +36,7 @@ def _detail_url(proposal_id):
 
 def feedback(request, pk):
     """征询意见 on the sponsor's behalf (by phone or on paper): one answer per sponsor."""
-    reply = _reply(pk)
+    reply = _reply(request, pk)
     proposal = reply.assignment.proposal
     sponsors = reply_sponsors(proposal)
 
@@ -67,7 +68,7 @@ def feedback(request, pk):
 
 
 def reopen(request, pk):
-    reply = _reply(pk)
+    reply = _reply(request, pk)
     proposal = reply.assignment.proposal
     return action_page(
         request,
@@ -83,8 +84,8 @@ def reopen(request, pk):
 
 
 def send_back(request, pk):
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("agency", "proposal__session"), pk=pk
+    assignment = scope.get(
+        request, Assignment.objects.select_related("agency", "proposal__session"), pk=pk
     )
     proposal = assignment.proposal
     computed = deadlines.rehandling_deadline(timezone.localdate(), deadlines.rules_for(assignment))
@@ -110,7 +111,7 @@ def send_back(request, pk):
 
 @require_POST
 def close(request, pk):
-    proposal = get_object_or_404(Proposal, pk=pk)
+    proposal = scope.get(request, Proposal, pk=pk)
     run_or_report(
         request,
         lambda: close_proposal(proposal, by=request.user, note=request.POST.get("note", "")),

@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
 from proposals.models import Session
+from staff import scope
 from staff.forms import ReportSessionForm
 from staff.reports import session_report, table_by_key, workbook_bytes
 from staff.views.common import staff_render
@@ -14,16 +15,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _session(request) -> Session | None:
     chosen = request.GET.get("session")
     if chosen and chosen.isdigit():
-        session = Session.objects.filter(pk=chosen).first()
+        session = scope.scoped(request, Session.objects.filter(pk=chosen)).first()
         if session is None:
             raise Http404
         return session
-    return Session.objects.filter(is_current=True).first() or Session.objects.first()
+    sessions = scope.scoped(request, Session.objects.all())
+    return sessions.filter(is_current=True).first() or sessions.first()
 
 
 def report(request):
     session = _session(request)
-    form = ReportSessionForm(initial={"session": session.pk if session else None})
+    form = ReportSessionForm(
+        initial={"session": session.pk if session else None}, committee=scope.committee(request)
+    )
     return staff_render(
         request,
         "staff/report.html",

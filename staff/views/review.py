@@ -1,6 +1,5 @@
 """审查: submit a draft, register, reject (with a reason), convert, merge."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,13 +7,14 @@ from django.views.decorators.http import require_POST
 from proposals.models import Proposal
 from proposals.services import convert_proposal, register_proposal, reject_proposal, submit_proposal
 from responses.closing import merge_proposal
+from staff import scope
 from staff.forms import MergeForm, NoteForm, RejectForm
 from staff.views.access import back_to, run_or_report
 from staff.views.common import action_page
 
 
-def _proposal(pk):
-    return get_object_or_404(Proposal.objects.select_related("session"), pk=pk)
+def _proposal(request, pk):
+    return scope.get(request, Proposal.objects.select_related("session"), pk=pk)
 
 
 def _detail_url(proposal):
@@ -23,7 +23,7 @@ def _detail_url(proposal):
 
 @require_POST
 def submit(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(request, pk)
     run_or_report(
         request, lambda: submit_proposal(proposal, by=request.user), success=_("已提交审查。")
     )
@@ -32,7 +32,7 @@ def submit(request, pk):
 
 @require_POST
 def register(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(request, pk)
     form = NoteForm(request.POST)
     form.is_valid()  # the note is optional: an empty form is a valid one
     run_or_report(
@@ -46,7 +46,7 @@ def register(request, pk):
 
 
 def reject(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(request, pk)
     return action_page(
         request,
         form=RejectForm(request.POST or None),
@@ -61,7 +61,7 @@ def reject(request, pk):
 
 
 def convert(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(request, pk)
     return action_page(
         request,
         form=NoteForm(request.POST or None),
@@ -76,7 +76,7 @@ def convert(request, pk):
 
 
 def merge(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(request, pk)
 
     def perform(data):
         return merge_proposal(proposal, into=data["into"], note=data["note"], by=request.user)

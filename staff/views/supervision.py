@@ -1,7 +1,7 @@
 """督办: key proposals and their supervising leaders, the overdue board, and 催办 — one
 click that goes through the reminder machinery (responses.reminders)."""
 
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +10,7 @@ from common import clock
 from proposals.models import Proposal
 from proposals.services import set_key_proposal
 from responses.models import Assignment
+from staff import scope
 from staff.filters import KeyProposalFilter, OverdueFilter
 from staff.forms import KeyProposalForm
 from staff.selectors import key_proposals, overdue_board
@@ -18,7 +19,10 @@ from staff.views.common import action_page, paginate, redirect_next, staff_rende
 
 
 def key_list(request):
-    filterset = KeyProposalFilter(request.GET or None, queryset=key_proposals())
+    committee = scope.committee(request)
+    filterset = KeyProposalFilter(
+        request.GET or None, queryset=key_proposals(committee), committee=committee
+    )
     return staff_render(
         request,
         "staff/key_list.html",
@@ -28,11 +32,12 @@ def key_list(request):
 
 
 def set_key(request, pk):
-    proposal = get_object_or_404(Proposal.objects.select_related("supervisor"), pk=pk)
+    proposal = scope.get(request, Proposal.objects.select_related("supervisor"), pk=pk)
     form = KeyProposalForm(
         request.POST or None,
         # Staff open this page to make a proposal key (or to change its leader).
         initial={"is_key": True, "supervisor": proposal.supervisor_id},
+        committee=scope.committee(request),
     )
 
     def perform(data):
@@ -57,7 +62,10 @@ def overdue(request):
     """逾期督办: overdue assignments (responses.timeliness), longest overdue first; each
     shows the due date it is judged by (a joint/assisting agency's opinion deadline)."""
     today = clock.today()
-    filterset = OverdueFilter(request.GET or None, queryset=overdue_board(today))
+    committee = scope.committee(request)
+    filterset = OverdueFilter(
+        request.GET or None, queryset=overdue_board(committee, today), committee=committee
+    )
     page = paginate(request, filterset.qs)
     for assignment in page:
         assignment.overdue_days = (today - assignment.due).days
@@ -74,7 +82,7 @@ def remind(request, pk):
     """催办 one assignment now (e-mail and in-app notice to the agency's officers)."""
     from responses.reminders import send_urgent_reminder
 
-    assignment = get_object_or_404(Assignment.objects.select_related("agency", "proposal"), pk=pk)
+    assignment = scope.get(request, Assignment.objects.select_related("agency", "proposal"), pk=pk)
     run_or_report(
         request,
         lambda: send_urgent_reminder(
