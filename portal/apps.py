@@ -15,3 +15,10 @@ class PortalConfig(AppConfig):
         proposal_changed.connect(search.proposals_changed, dispatch_uid="search")
         proposal_changed.connect(pages.proposals_changed, dispatch_uid="pages")
         proposal_changed.connect(selectors.proposals_changed, dispatch_uid="caches")
+
+        from django.db.models.signals import post_save
+
+        from committees.models import Committee
+
+        # A committee's names and footer identifiers are on every stored page of it.
+        post_save.connect(pages.committee_changed, sender=Committee, dispatch_uid="committee")

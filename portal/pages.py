@@ -434,3 +434,8 @@ def proposals_changed(sender, reasons, **kwargs) -> None:
             build_public_page_task.delay(pk)
         except Exception:  # noqa: BLE001 - kombu OperationalError and friends
             logger.warning("public page not queued", extra={"proposal_id": pk})
+
+
+def committee_changed(sender, instance, **kwargs) -> None:
+    """A committee's names or footer changed: its stored pages are rendered again."""
+    PublicPage.objects.filter(proposal__committee=instance).delete()

@@ -104,6 +104,16 @@ def submit(button):
     return then
 
 
+def rate(choice):
+    """Rate the reply (the choice is required, so the browser would not send it empty)."""
+
+    def then(page):
+        page.get_by_label(choice, exact=True).first.check()
+        submit("提交满意度")(page)
+
+    return then
+
+
 def wrong_password(page):
     page.get_by_label("用户名").fill("dora")
     page.get_by_label("密码").fill("not-the-password")
@@ -179,7 +189,7 @@ PAGES = [
         "sponsor-rated",
         "dora",
         lambda w: f"/accounts/my-proposals/{w.reply.assignment.proposal_id}/",
-        submit("提交满意度"),
+        rate("基本满意"),
     ),
     # The admin, as staff use it
     ("admin-index", "admin", lambda w: "/admin/", None),

@@ -27,7 +27,13 @@ from responses.services import (
     file_reply,
 )
 from tests import staff_data
-from tests.factories import CategoryFactory, OfficerFactory, ProposalFactory, SponsorFactory
+from tests.factories import (
+    CategoryFactory,
+    OfficerFactory,
+    ProposalFactory,
+    SponsorFactory,
+    sign_in,
+)
 from tests.officer_data import make_document
 from tests.test_zh_wording import DENIED, compile_catalogues
 
@@ -134,11 +140,7 @@ def check(page, screen, name, *primary):
 
 
 def log_in(page, live_server, username, lands_on):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pw-for-tests-1")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{lands_on}")
+    sign_in(page, f"{live_server.url}/accounts/login/", username, lands_on=f"**{lands_on}")
 
 
 # --- Staff --------------------------------------------------------------------------------
@@ -310,11 +312,7 @@ def test_the_admins_date_helpers_speak_chinese(
     proposal = ProposalFactory(title="关于加快推进我市工业互联网发展的建议")
     context = browser.new_context(locale="zh-CN", timezone_id=zone, **SCREENS["desktop"])
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill("pw-for-tests-1")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/")
+    sign_in(page, f"{live_server.url}/admin/login/?next=/admin/", "admin", lands_on="**/admin/")
     page.goto(f"{live_server.url}/admin/proposals/proposal/{proposal.pk}/change/")
     expect(page.locator("body")).to_have_attribute("data-admin-utc-offset", "28800")
     expect(page.locator(".datetimeshortcuts").first).to_contain_text("今天")

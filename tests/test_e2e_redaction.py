@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from playwright.sync_api import expect, sync_playwright
 
 from responses.models import RedactionDecision, RenderStatus
+from tests.browser_login import sign_in
 from tests.test_e2e_officer import (  # noqa: F401 - autouse fixtures
     CHROMIUM_ARGS,
     check,
@@ -30,11 +31,7 @@ def browser():
 
 
 def log_in(page, base, username):
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pw-for-tests-1")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    sign_in(page, base + "/accounts/login/", username, lands_on="**")
 
 
 def test_officer_and_staff_review_the_personal_data_of_a_letter(

@@ -56,6 +56,7 @@ AUDIT_ONLY = row(302, 403, 403, 403, 403, 403)
 EXPECTED = {
     "healthz": ({}, EVERYONE),
     "set_language": ({}, row(302, 302, 302, 302, 302, 302)),  # GET just goes back
+    "care_mode": ({}, row(302, 302, 302, 302, 302, 302)),  # sets its cookie and goes back
     # Accounts
     "accounts:login": ({}, EVERYONE),
     "accounts:logout": ({}, row(405, 405, 405, 405, 405, 405)),  # POST only

@@ -25,7 +25,7 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def letter(session, agency):
     proposal = make_published(session=session, agency=agency, number=280)
-    return attach_document(proposal.reply, name="reply-118.doc")
+    return attach_document(proposal.reply, name="reply-118.doc", original_public=True)
 
 
 def disposition(response) -> str:

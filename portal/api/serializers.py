@@ -63,7 +63,8 @@ class DocumentSerializer(serializers.ModelSerializer):
         model = ReplyDocument
         fields = ["id", "original_name", "doc_type", "size", "sha256", "pdf_url", "original_url"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Null until the letter's public PDF passed its check (docs/redaction.md).
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_pdf_url(self, document) -> str | None:
         if document.render_status != "ready" or document.public_check != "passed":
             return None
@@ -71,7 +72,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             return None
         return reverse("public:reply-pdf", args=[document.pk], request=self.context.get("request"))
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Null unless staff published the original.
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_original_url(self, document) -> str | None:
         if not document.original_public:  # published by staff on purpose only
             return None
