@@ -241,3 +241,42 @@ def test_another_committees_session_and_files_are_not_found(
     assert client.get(reverse("staff:compilations"), {"session": session.pk}).status_code == 404
     with pytest.raises(TransitionError):
         request_compilation(session, "catalogue", by=outsider)
+
+
+def test_a_build_finding_the_session_grown_past_the_cap_fails_with_the_code_and_no_file(
+    alice, session, thirty, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        compilation, _new = request_compilation(session, "proposals", by=alice)
+    settings.COMPILATION_MAX_PROPOSALS = 10
+    queued[0]()
+    compilation.refresh_from_db()
+    assert compilation.status == CompilationStatus.FAILED
+    assert compilation.error == "too_many"
+    assert not compilation.pdf and not compilation.docx
+    # A failed build no longer blocks the button.
+    settings.COMPILATION_MAX_PROPOSALS = 800
+    with django_capture_on_commit_callbacks(execute=False):
+        _again, new = request_compilation(session, "proposals", by=alice)
+    assert new
+
+
+def test_an_unknown_kind_is_refused(alice, session, thirty):
+    with pytest.raises(TransitionError):
+        request_compilation(session, "everything", by=alice)
+    assert not Compilation.objects.exists()
+
+
+def test_a_long_reply_letter_is_cut_with_a_note(
+    alice, session, sponsor, agency, settings, django_capture_on_commit_callbacks
+):
+    settings.COMPILATION_MAX_TEXT = 100
+    reply = replied(alice, session, sponsor, agency, title="关于完善公交线网的提案")
+    document = make_document(reply)
+    document.text = "开头一句。" + "公交线路优化调整。" * 200 + "最后一句不应出现。"
+    document.save(update_fields=["text"])
+    compilation = build(session, "replies", alice, django_capture_on_commit_callbacks)
+    text = flat("".join(pages_of(compilation)))
+    assert "开头一句。" in text
+    assert "最后一句不应出现" not in text
+    assert "以下从略" in text
