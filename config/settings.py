@@ -220,6 +220,7 @@ CELERY_BEAT_SCHEDULE["security-audit-prune"] = {
 CELERY_IMPORTS = ["config.tasks"]
 # A failed task is logged with the proposal/assignment it was about (config/task_logging.py).
 CELERY_IMPORTS.append("config.task_logging")
+CELERY_IMPORTS.append("staff.compilations.tasks")
 CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {"task": "config.tasks.heartbeat_task", "schedule": 60}
 if TESTING:
     # Tests run tasks eagerly and cache in memory even when REDIS_URL is set (CI sets it):
@@ -346,6 +347,12 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 REPLY_UPLOAD_MAX_BYTES = env_int("REPLY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# A compilation (提案汇编, 答复汇编, 提案目录) of more proposals than this is refused with a
+# message (a year is about 600; 600 took 67 s and about 0.8 GB on the 2-core test machine):
+# one build's time and memory stay bounded. Each reply's text in a 答复汇编 is cut after
+# COMPILATION_MAX_TEXT characters, with a note.
+COMPILATION_MAX_PROPOSALS = env_int("COMPILATION_MAX_PROPOSALS", 800, minimum=1)
+COMPILATION_MAX_TEXT = env_int("COMPILATION_MAX_TEXT", 30000, minimum=100)
 # Request bodies are bounded before anything reads them: a body declared larger than
 # REQUEST_MAX_BYTES gets a 413 page at once (config/middleware.py); the largest upload
 # (a reply letter, an import file) plus room for the form fits. The proxy in front has the

@@ -7,6 +7,7 @@ from django.urls import path
 from staff import officers
 from staff.views import (
     assign,
+    compilations,
     dashboard,
     imports,
     intake,
@@ -78,6 +79,11 @@ urlpatterns = [
     # Reports
     staff_path("reports/", reports.report, "reports"),
     staff_path("reports/<slug:table>.xlsx", reports.export, "report-export"),
+    # Compilations of a session (提案汇编, 答复汇编, 提案目录)
+    staff_path("compilations/", compilations.compilation_list, "compilations"),
+    staff_path("compilations/new/", compilations.compilation_request, "compilation-request"),
+    staff_path("compilations/<int:pk>.pdf", compilations.compilation_pdf, "compilation-pdf"),
+    staff_path("compilations/<int:pk>.docx", compilations.compilation_docx, "compilation-docx"),
     # Officers of the agencies
     staff_path("officers/", officers.officer_list, "officers"),
     staff_path("officers/new/", officers.officer_create, "officer-create"),

@@ -19,6 +19,7 @@ from responses.models import AssignmentState, ExtensionRequest, ReassignmentRequ
 from responses.models import Role as AssignmentRole
 from responses.models.reminders import Notification, Reminder
 from staff.importing.batches import preview_file
+from staff.models import Compilation
 from tests.factories import AgencyFactory, SponsorFactory, SponsorUserFactory
 from tests.officer_data import (
     make_assignment,
@@ -122,6 +123,10 @@ EXPECTED = {
     "staff:import-confirm": ({"pk": "batch"}, STAFF_ACTION),
     "staff:reports": ({}, STAFF_PAGE),
     "staff:report-export": ({"table": "table"}, STAFF_PAGE),
+    "staff:compilations": ({}, STAFF_PAGE),
+    "staff:compilation-request": ({}, STAFF_ACTION),
+    "staff:compilation-pdf": ({"pk": "compilation"}, STAFF_PAGE),
+    "staff:compilation-docx": ({"pk": "compilation"}, STAFF_PAGE),
     # Agency officers
     "officer:dashboard": ({}, OFFICER_HOME),
     "officer:assignment": ({"assignment_id": "open_assignment"}, OWN_AGENCY_PAGE),
@@ -253,6 +258,10 @@ def world(alice, bob, session, sponsor, agency, users):
         ),
     )
     batch = preview_file("届次,编号\n".encode(), "empty.csv", by=alice)
+    compilation = Compilation(session=session, kind="catalogue", status="ready", progress=100)
+    compilation.pdf.save("c.pdf", ContentFile(pdf_bytes()), save=False)
+    compilation.docx.save("c.docx", ContentFile(b"PK\x03\x04"), save=False)
+    compilation.save()
     return {
         "proposal": proposal.pk,
         "unpublished_proposal": open_assignment.proposal_id,
@@ -274,6 +283,7 @@ def world(alice, bob, session, sponsor, agency, users):
             requested_by=bob,
         ).pk,
         "batch": batch.pk,
+        "compilation": compilation.pk,
         "bobs_notification": notification.pk,
         "agency": agency.pk,
         "bob": bob.pk,
@@ -416,6 +426,7 @@ STATE_CHANGING = [
     "staff:proposal-unpublish",
     "staff:import-list",
     "staff:import-confirm",
+    "staff:compilation-request",
     "officer:accept",
     "officer:request-reassignment",
     "officer:request-extension",
@@ -508,7 +519,7 @@ def database_state():
     from django.apps import apps
 
     state = {}
-    for app in ("accounts", "proposals", "responses"):
+    for app in ("accounts", "proposals", "responses", "staff"):
         for model in apps.get_app_config(app).get_models():
             state[model._meta.label] = list(model.objects.order_by("pk").values())
     return state

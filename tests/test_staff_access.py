@@ -2,12 +2,14 @@
 urlpatterns so that a URL added tomorrow is covered the day it is added."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, reverse
 
 from accounts.models import Role
 from responses.models import ExtensionRequest, ReassignmentRequest, ReplyDocument
 from staff import urls as urls_staff
 from staff.importing.batches import preview_file
+from staff.models import Compilation
 from tests.factories import UserFactory
 from tests.staff_data import replied
 
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(alice, session, sponsor, agency, bob):
+def world(alice, session, sponsor, agency, bob, settings, tmp_path):
     """One real object behind every kind of id, found by the URL's first path segment."""
     reply = replied(alice, session, sponsor, agency)
     assignment = reply.assignment
@@ -33,7 +35,13 @@ def world(alice, session, sponsor, agency, bob):
         reply=reply, original_name="答复函.docx", sha256="0" * 64, size=1, doc_type="docx"
     )
     batch = preview_file("届次,编号\n".encode(), "empty.csv", by=alice)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    compilation = Compilation(session=session, kind="catalogue", status="ready", progress=100)
+    compilation.pdf.save("c.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    compilation.docx.save("c.docx", ContentFile(b"PK\x03\x04"), save=False)
+    compilation.save()
     return {
+        "compilations": compilation.pk,
         "proposals": assignment.proposal_id,
         "assignments": assignment.pk,
         "replies": reply.pk,
