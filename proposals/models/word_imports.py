@@ -1,6 +1,6 @@
 """从 Word 导入, several files at once: each sponsor's .docx/.doc/.wps kept byte for byte,
 converted and read by a Celery task (progress counted on the batch), previewed, then
-imported file by file (docs/word-import.md)."""
+imported file by file (staff/importing/word_batches.py)."""
 
 from django.conf import settings
 from django.db import models
