@@ -217,3 +217,15 @@ def test_a_batch_of_another_committee_is_not_found(staff_client, alice, session)
     assert posted.status_code == 404
     with pytest.raises(TransitionError, match="本政协的届次会议"):
         new_word_batch([("甲.docx", b"x")], session=SessionFactory(committee=district), by=alice)
+
+
+@pytest.mark.slow
+def test_a_conversion_that_runs_past_its_time_is_given_up_with_a_message(
+    submission_doc, settings, monkeypatch
+):
+    from staff.importing import word_files
+
+    settings.UNOSERVER_URL = ""  # the cold soffice, whose whole process group is killed
+    monkeypatch.setattr(word_files, "CONVERT_TIMEOUT_SECONDS", 0.05)
+    with pytest.raises(WordImportError, match="文件转换超时"):
+        read_word_file(submission_doc, "提案.doc")
