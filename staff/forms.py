@@ -277,10 +277,31 @@ class ProposalEditForm(ProposalFields):
     """Session, number and the key flag are not corrected here (each has its own way)."""
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: cleaned into a list of UploadedFile."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".docx,.doc,.wps"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data] or [single(None, initial)]
+        return [single(data, initial)]
+
+
 class WordImportForm(Form):
-    document = forms.FileField(
-        label=_("提案 Word 文件（.docx）"),
-        help_text=_("读取标题、提案人和正文，填入录入表单，核对后再保存。"),
+    document = MultipleFileField(
+        label=_("提案 Word 文件（.docx、.doc、.wps，可多选）"),
+        help_text=_(
+            "选一个文件：读取标题、提案人和正文，填入录入表单，核对后再保存。"
+            "选多个文件：逐个读取后列出预览，确认后一并录入。"
+        ),
     )
     session = forms.ModelChoiceField(
         label=_("届次会议"), queryset=Session.objects.all(), required=False

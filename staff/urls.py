@@ -18,6 +18,7 @@ from staff.views import (
     reports,
     review,
     supervision,
+    word_imports,
 )
 from staff.views.access import staff_required
 
@@ -34,6 +35,17 @@ urlpatterns = [
     staff_path("proposals/", proposals.proposal_list, "proposal-list"),
     staff_path("proposals/new/", intake.proposal_create, "proposal-create"),
     staff_path("proposals/import-word/", intake.import_word, "import-word"),
+    staff_path("proposals/import-word/<int:pk>/", word_imports.word_batch, "word-batch"),
+    staff_path(
+        "proposals/import-word/<int:pk>/progress.json",
+        word_imports.word_batch_progress,
+        "word-batch-progress",
+    ),
+    staff_path(
+        "proposals/import-word/<int:pk>/import/",
+        word_imports.word_batch_import,
+        "word-batch-import",
+    ),
     staff_path("proposals/<int:pk>/", proposals.proposal_detail, "proposal-detail"),
     staff_path("proposals/<int:pk>/edit/", intake.proposal_edit, "proposal-edit"),
     staff_path("sponsors.json", intake.sponsor_search, "sponsor-search"),

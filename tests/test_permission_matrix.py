@@ -15,12 +15,13 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from proposals.models import WordImportBatch
 from responses.models import AssignmentState, ExtensionRequest, ReassignmentRequest
 from responses.models import Role as AssignmentRole
 from responses.models.reminders import Notification, Reminder
 from staff.importing.batches import preview_file
 from staff.models import Compilation
-from tests.factories import AgencyFactory, SponsorFactory, SponsorUserFactory
+from tests.factories import AgencyFactory, SponsorFactory, SponsorUserFactory, home_committee
 from tests.officer_data import (
     make_assignment,
     make_document,
@@ -88,6 +89,9 @@ EXPECTED = {
     "staff:proposal-list": ({}, STAFF_PAGE),
     "staff:proposal-create": ({}, STAFF_PAGE),
     "staff:import-word": ({}, STAFF_PAGE),
+    "staff:word-batch": ({"pk": "word_batch"}, STAFF_PAGE),
+    "staff:word-batch-progress": ({"pk": "word_batch"}, STAFF_PAGE),
+    "staff:word-batch-import": ({"pk": "word_batch"}, STAFF_ACTION),
     "staff:proposal-detail": ({"pk": "proposal"}, STAFF_PAGE),
     "staff:proposal-edit": ({"pk": "proposal"}, STAFF_PAGE),
     "staff:sponsor-search": ({}, STAFF_PAGE),
@@ -262,6 +266,9 @@ def world(alice, bob, session, sponsor, agency, users):
     compilation.pdf.save("c.pdf", ContentFile(pdf_bytes()), save=False)
     compilation.docx.save("c.docx", ContentFile(b"PK\x03\x04"), save=False)
     compilation.save()
+    word_batch = WordImportBatch.objects.create(
+        committee=home_committee(), session=open_assignment.proposal.session, total=0
+    )
     return {
         "proposal": proposal.pk,
         "unpublished_proposal": open_assignment.proposal_id,
@@ -284,6 +291,7 @@ def world(alice, bob, session, sponsor, agency, users):
         ).pk,
         "batch": batch.pk,
         "compilation": compilation.pk,
+        "word_batch": word_batch.pk,
         "bobs_notification": notification.pk,
         "agency": agency.pk,
         "bob": bob.pk,
@@ -404,6 +412,7 @@ STATE_CHANGING = [
     "accounts:password_change",
     "staff:proposal-create",
     "staff:import-word",
+    "staff:word-batch-import",
     "staff:proposal-edit",
     "staff:proposal-submit",
     "staff:proposal-register",

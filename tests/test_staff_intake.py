@@ -257,10 +257,10 @@ def test_a_word_submission_names_an_unknown_sponsor(staff_client, session):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("word/Word6.doc", "这不是 .docx 文件"),
-        ("made/macro.docm", "不是普通的 .docx 文档"),
-        ("made/truncated.docx", "这不是 .docx 文件"),
-        ("zh/reply-118.pdf", "这不是 .docx 文件"),
+        ("word/PasswordProtected.doc", "文件设置了打开密码"),
+        ("made/macro.docm", "不接受启用宏的文档"),
+        ("made/truncated.docx", "文件已损坏或不完整"),
+        ("zh/reply-118.pdf", "这不是 Word 或 WPS 文档"),
     ],
 )
 def test_a_file_that_is_not_a_word_submission_is_refused_with_the_reason(

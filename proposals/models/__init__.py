@@ -5,3 +5,9 @@ from proposals.models.importing import ImportBatch, ImportSource, ImportStatus  
 from proposals.models.pages import PublicPage  # noqa: F401
 from proposals.models.search import SearchDocument  # noqa: F401
 from proposals.models.views import ProposalView  # noqa: F401
+from proposals.models.word_imports import (  # noqa: F401
+    WordBatchStatus,
+    WordFileStatus,
+    WordImportBatch,
+    WordImportFile,
+)

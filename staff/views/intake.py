@@ -3,12 +3,14 @@ submission read into that form, and the small JSON endpoints the pickers use."""
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from proposals.models import Category, Proposal, Session
 from proposals.services import create_proposal, next_free_number, update_proposal
+from responses.documents.libreoffice import Unavailable
 from staff import scope
 from staff.forms import (
     ProposalCreateForm,
@@ -17,7 +19,9 @@ from staff.forms import (
     resolve_sponsor,
     sponsor_text,
 )
-from staff.importing.word import WordImportError, parse_submission
+from staff.importing.word import MAX_BYTES, WordImportError
+from staff.importing.word_batches import new_word_batch
+from staff.importing.word_files import read_word_file
 from staff.selectors import search_sponsors
 from staff.views.access import back_to, run_or_report
 from staff.views.common import staff_render
@@ -114,25 +118,54 @@ def _edited_fields(form) -> dict:
 
 
 def import_word(request):
-    """Upload a sponsor's .docx: its title, sponsor and body fill the entry form, which
-    staff check and then save like any other proposal. Nothing is saved here."""
+    """Upload sponsors' Word files (.docx, .doc, .wps). One file: its title, sponsor and
+    body fill the entry form, which staff check and then save like any other proposal;
+    nothing is saved here. Several: they are kept and read in the background, and the
+    batch page previews them (staff/views/word_imports.py)."""
     form = WordImportForm(
         request.POST or None, request.FILES or None, committee=scope.committee(request)
     )
     if request.method == "POST" and form.is_valid():
+        uploads = form.cleaned_data["document"]
+        session = form.cleaned_data.get("session") or _default_session(request)
+        if len(uploads) > 1:
+            return _start_batch(request, form, uploads, session)
         try:
-            submission = parse_submission(form.cleaned_data["document"])
+            submission, _doc_type = read_word_file(uploads[0].read(), uploads[0].name)
         except WordImportError as exc:
             form.add_error("document", str(exc))
+        except Unavailable:
+            form.add_error("document", _("文档转换服务暂时不可用，请稍后再试。"))
         else:
-            session = form.cleaned_data.get("session") or _default_session(request)
             initial, warnings = _prefill(submission, session)
             return _form_page(
                 request,
                 ProposalCreateForm(initial=initial, committee=scope.committee(request)),
-                imported_from=form.cleaned_data["document"].name,
+                imported_from=uploads[0].name,
                 import_warnings=[*submission.warnings, *warnings],
             )
+    return staff_render(request, "staff/import_word.html", {"form": form}, section="create")
+
+
+def _start_batch(request, form, uploads, session):
+    if session is None:
+        form.add_error("session", _("请选择届次会议。"))
+    elif any(upload.size > MAX_BYTES for upload in uploads):
+        big = next(upload.name for upload in uploads if upload.size > MAX_BYTES)
+        form.add_error("document", _("文件“%(name)s”超过 10 MB。") % {"name": big})
+    else:
+        batch = run_or_report(
+            request,
+            lambda: new_word_batch(
+                [(upload.name, upload.read()) for upload in uploads],
+                session=session,
+                by=request.user,
+            ),
+            success=lambda b: _("已上传 %(count)s 个文件，正在读取。") % {"count": b.total},
+            form=form,
+        )
+        if batch:
+            return redirect("staff:word-batch", pk=batch.pk)
     return staff_render(request, "staff/import_word.html", {"form": form}, section="create")
 
 
