@@ -6,6 +6,7 @@ is retried, a refused number fails at once, and no message goes out twice."""
 import json
 import socket
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -248,3 +249,17 @@ def test_two_workers_running_the_same_message_send_it_once(provider):
     assert len(provider.requests) == 1
     message.refresh_from_db()
     assert (message.status, message.attempts) == (SmsStatus.SENT, 1)
+
+
+def test_a_provider_that_does_not_answer_is_given_up_on_in_time_and_retried(
+    provider, queue, settings
+):
+    settings.SMS_TIMEOUT_SECONDS = 1
+    provider.delay = 4
+    started = time.monotonic()
+
+    message = queue()
+
+    assert time.monotonic() - started < 3.5
+    assert message.status == SmsStatus.PENDING
+    assert "network" in message.last_error
