@@ -156,3 +156,20 @@ def env_mailer(name: str, default: str) -> dict:
     elif not options.get("host"):
         raise ImproperlyConfigured(f"{name} names no SMTP host: {url!r}")
     return {"BACKEND": backend, "OPTIONS": options}
+
+
+def env_mapping(name: str, default: dict[str, str]) -> dict[str, str]:
+    """`key=value,key=value` as a dict (e.g. SMS_TEMPLATE_CODES=assigned=SMS_1,replied=SMS_2)."""
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    mapping = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        key, sep, val = item.partition("=")
+        if not sep or not key.strip() or not val.strip():
+            raise ImproperlyConfigured(
+                f"{name} must be key=value pairs separated by commas "
+                f"(example: assigned=SMS_123,replied=SMS_456), got {value!r}"
+            )
+        mapping[key.strip()] = val.strip()
+    return mapping

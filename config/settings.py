@@ -21,6 +21,7 @@ from config.env import (
     env_int,
     env_list,
     env_mailer,
+    env_mapping,
     env_redis,
     env_str,
     env_url,
@@ -376,6 +377,28 @@ MAILERS = {"default": env_mailer("EMAIL_URL", "consolemail://")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "建言 <noreply@jianyan.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[建言] "
+
+# --- SMS (responses/sms/) -------------------------------------------------------------
+# Like EMAIL_BACKEND: console (printed), file (JSON lines under SMS_FILE_PATH), locmem
+# (tests) or aliyun (Alibaba Cloud SMS). The words are the provider's approved templates:
+# SMS_TEMPLATE_CODES maps each kind (registered, assigned, replied) to its template code.
+SMS_BACKEND = env_choice(
+    "SMS_BACKEND", "locmem" if TESTING else "console", ["console", "file", "locmem", "aliyun"]
+)
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "建言")
+SMS_TEMPLATE_CODES = env_mapping("SMS_TEMPLATE_CODES", {})
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5, minimum=1)
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10, minimum=1)
+SMS_ALIYUN_ENDPOINT = env_str("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
+SMS_ALIYUN_ACCESS_KEY_ID = env_str("SMS_ALIYUN_ACCESS_KEY_ID")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("SMS_ALIYUN_ACCESS_KEY_SECRET")
+if SMS_BACKEND == "aliyun" and not (SMS_ALIYUN_ACCESS_KEY_ID and SMS_ALIYUN_ACCESS_KEY_SECRET):
+    raise ImproperlyConfigured(
+        "SMS_ALIYUN_ACCESS_KEY_ID and SMS_ALIYUN_ACCESS_KEY_SECRET must be set "
+        "when SMS_BACKEND=aliyun"
+    )
+CELERY_BEAT_SCHEDULE["sms-requeue"] = {"task": "responses.tasks.requeue_sms_task", "schedule": 60}
 
 # --- API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

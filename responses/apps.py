@@ -9,6 +9,7 @@ class ResponsesConfig(AppConfig):
     def ready(self):
         from proposals import signals
         from responses.models import Agency, Assignment, Reply, ReplyDocument
+        from responses.sms import checks  # noqa: F401 - registers the SMS settings check
 
         for model in (Agency, Assignment, Reply, ReplyDocument):
             signals.watch(model, shown_on)

@@ -36,3 +36,26 @@ def send_delivery_task(self, delivery_id: int) -> None:
     outcome = reminders.send_delivery(delivery_id)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
+
+
+# --- SMS (responses/sms/) ---------------------------------------------------------------------
+
+
+@shared_task(bind=True, acks_late=True, max_retries=20, ignore_result=True)
+def send_sms_task(self, message_id: int) -> None:
+    """Send one SmsMessage. The service claims the row, so a duplicate task does nothing;
+    a transient failure comes back after the back-off it recorded, bounded by
+    SMS_MAX_ATTEMPTS (and the beat's requeue_sms_task catches any retry that got lost)."""
+    from responses.sms import service
+
+    outcome = service.send_message(message_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=outcome.retry_in)
+
+
+@shared_task(ignore_result=True)
+def requeue_sms_task() -> int:
+    """Beat runs this every minute: pending messages whose time has come are queued."""
+    from responses.sms import service
+
+    return len(service.requeue_due())

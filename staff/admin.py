@@ -6,5 +6,6 @@ from staff import (  # noqa: F401 - registers
     admin_proposals,
     admin_reminders,
     admin_responses,
+    admin_sms,
     admin_users,
 )

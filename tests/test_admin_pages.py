@@ -114,6 +114,7 @@ def _reminder_rows(n, assignment, officer):
         Notification,
         Reminder,
         ReminderSettings,
+        SmsMessage,
     )
 
     CalendarDay.objects.create(
@@ -134,6 +135,16 @@ def _reminder_rows(n, assignment, officer):
         assignment=assignment,
         kind="before",
         delivery=delivery,
+    )
+    SmsMessage.objects.create(
+        committee=home_committee(),
+        recipient=officer,
+        phone="13800000000",
+        kind="assigned",
+        params={"number": "1", "agency": "市财政局", "deadline": "2030-01-01"},
+        dedupe_key=f"world:{n}",
+        status="failed",
+        last_error="#5 SmsTransientError: isv.BUSINESS_LIMIT_CONTROL: 触发流控",
     )
 
 

@@ -115,9 +115,14 @@ def test_a_browser_asking_for_english_gets_the_home_page_in_english(client, engl
     assert '<a class="skip-link" href="#main">Skip to main content</a>' in content
     assert "CPPCC proposals: handling and publication" in content
     assert ">Log in</a>" in content
-    # Every Chinese word left on the page is the language switcher's own name for Chinese.
+    # Every Chinese word left on the page is the language switcher's own name for Chinese,
+    # or data: the committee's names as its administrator typed them (the footer).
+    from committees.scope import home
+
+    committee = home()
+    data = {committee.name, committee.short_name, committee.sponsor_org}
     visible = re.sub(r"<[^>]+>", " ", content)
-    assert set(CJK.findall(visible)) <= {"简体中文"}
+    assert set(CJK.findall(visible)) <= {"简体中文", *data}
 
 
 @pytest.mark.django_db

@@ -55,6 +55,9 @@ def test_django_starts_with_nothing_set(tmp_path):
         ("LOG_FORMAT", "xml", "must be text or json"),
         ("MEDIA_STORAGE", "ftp", "must be one of filesystem, s3"),
         ("DB_CONNECT_TIMEOUT", "soon", "must be a whole number"),
+        ("SMS_BACKEND", "pigeon", "must be one of console, file, locmem, aliyun"),
+        ("SMS_TEMPLATE_CODES", "assigned:SMS_1", "must be key=value pairs"),
+        ("SMS_MAX_ATTEMPTS", "many", "must be a whole number"),
     ],
 )
 def test_malformed_value_stops_the_start_naming_the_variable(tmp_path, name, value, explanation):
@@ -166,3 +169,11 @@ def test_every_setting_read_from_the_environment_is_in_the_readme_table():
 
     assert "DATABASE_URL" in names
     assert names - documented == set(), "add these to README.md's configuration table"
+
+
+def test_aliyun_sms_without_keys_refuses_to_start(tmp_path):
+    started = start_django(tmp_path, SMS_BACKEND="aliyun", SMS_ALIYUN_ACCESS_KEY_ID="k")
+
+    assert started.returncode != 0
+    last_line = started.stderr.strip().splitlines()[-1]
+    assert "SMS_ALIYUN_ACCESS_KEY_SECRET must be set when SMS_BACKEND=aliyun" in last_line

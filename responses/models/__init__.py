@@ -30,3 +30,4 @@ from responses.models.reminders import (  # noqa: E402, F401
     ReminderSettings,
     ReminderTarget,
 )
+from responses.models.sms import SmsMessage, SmsStatus  # noqa: E402, F401
