@@ -27,12 +27,12 @@ from responses.services import (
     file_reply,
 )
 from tests import staff_data
+from tests.browser_login import sign_in
 from tests.factories import (
     CategoryFactory,
     OfficerFactory,
     ProposalFactory,
     SponsorFactory,
-    sign_in,
 )
 from tests.officer_data import make_document
 from tests.test_zh_wording import DENIED, compile_catalogues

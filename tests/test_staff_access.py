@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, reverse
 
 from accounts.models import Role
+from proposals.models import WordImportBatch
 from responses.models import ExtensionRequest, ReassignmentRequest, ReplyDocument
 from staff import urls as urls_staff
 from staff.importing.batches import preview_file
@@ -40,7 +41,11 @@ def world(alice, session, sponsor, agency, bob, settings, tmp_path):
     compilation.pdf.save("c.pdf", ContentFile(b"%PDF-1.7"), save=False)
     compilation.docx.save("c.docx", ContentFile(b"PK\x03\x04"), save=False)
     compilation.save()
+    word_batch = WordImportBatch.objects.create(
+        committee=session.committee, session=session, total=0
+    )
     return {
+        "word_batches": word_batch.pk,
         "compilations": compilation.pk,
         "proposals": assignment.proposal_id,
         "assignments": assignment.pk,
@@ -54,11 +59,17 @@ def world(alice, session, sponsor, agency, bob, settings, tmp_path):
     }
 
 
+# URLs whose id is not the kind their first path segment names.
+BY_NAME = {
+    name: "word_batches" for name in ("word-batch", "word-batch-progress", "word-batch-import")
+}
+
+
 def staff_urls(world):
     urls = []
     for pattern in urls_staff.urlpatterns:
         assert isinstance(pattern, URLPattern), "nested includes need their own walk"
-        segment = str(pattern.pattern).split("/", 1)[0]
+        segment = BY_NAME.get(pattern.name) or str(pattern.pattern).split("/", 1)[0]
         kwargs = {name: world[segment] for name in pattern.pattern.converters}
         urls.append((pattern.name, reverse(f"staff:{pattern.name}", kwargs=kwargs)))
     return urls
