@@ -202,25 +202,32 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
         )
         cursor.execute("DROP INDEX IF EXISTS searchdocument_vector_gin")
 
+    from committees.scope import home
+
+    city = home()  # the installation's committee (committees 0001)
     sessions = Session.objects.bulk_create(
-        Session(name=f"第{term}届委员会第{meeting}次会议", term=term, meeting=meeting,
+        Session(committee=city, name=f"第{term}届委员会第{meeting}次会议", term=term,
+                meeting=meeting,
                 year=1998 + (term - 11) * 5 + meeting, is_current=(term, meeting) == (15, 5))
         for term in range(11, 16) for meeting in range(1, 6)
     )  # fmt: skip
     categories = Category.objects.bulk_create(
-        Category(name=name, order=i)
+        Category(committee=city, name=name, order=i)
         for i, name in enumerate(["经济", "政治", "文化", "社会", "生态文明", "其他"])
     )
     sponsors = Sponsor.objects.bulk_create(
-        [Sponsor(name=name, kind=SponsorKind.PARTY, phone="13800000000") for name in PARTIES]
-        + [Sponsor(name="市工商联", kind=SponsorKind.FEDERATION)]
-        + [Sponsor(name=f"界别{n}", kind=SponsorKind.SECTOR) for n in range(30)]
-        + [Sponsor(name=f"专门委员会{n}", kind=SponsorKind.COMMITTEE) for n in range(9)]
-        + [Sponsor(name=f"委员{n:04d}", kind=SponsorKind.MEMBER, email=f"m{n}@example.org")
+        [Sponsor(committee=city, name=name, kind=SponsorKind.PARTY, phone="13800000000")
+         for name in PARTIES]
+        + [Sponsor(committee=city, name="市工商联", kind=SponsorKind.FEDERATION)]
+        + [Sponsor(committee=city, name=f"界别{n}", kind=SponsorKind.SECTOR) for n in range(30)]
+        + [Sponsor(committee=city, name=f"专门委员会{n}", kind=SponsorKind.COMMITTEE)
+           for n in range(9)]
+        + [Sponsor(committee=city, name=f"委员{n:04d}", kind=SponsorKind.MEMBER,
+                   email=f"m{n}@example.org")
            for n in range(2000)]
     )  # fmt: skip
     agencies = Agency.objects.bulk_create(
-        Agency(name=f"苏州市{topic}主管部门{n}", short_name=f"{topic}{n}")
+        Agency(committee=city, name=f"苏州市{topic}主管部门{n}", short_name=f"{topic}{n}")
         for topic in TOPICS
         for n in range(1, 8)
     )
@@ -248,6 +255,7 @@ def load(n: int, rng: random.Random) -> None:  # noqa: PLR0915 - one straight sc
             replied = rng.random() < 0.75
             rows.append(
                 Proposal(
+                    committee=city,
                     session=session,
                     number=index % per_session + 1,
                     kind=ProposalKind.PROPOSAL if rng.random() < 0.8 else ProposalKind.SUGGESTION,

@@ -78,16 +78,24 @@ def reset() -> None:
 
 def base_rows():
     from accounts.models import User
+    from committees.scope import home
     from proposals.models import Category, Session
     from responses.models import Agency, AgencyMembership
 
+    city = home()  # the installation's committee (committees 0001)
     session, _ = Session.objects.get_or_create(
-        term=15, meeting=4, defaults={"name": "第十五届委员会第四次会议", "year": 2025}
+        committee=city,
+        term=15,
+        meeting=4,
+        defaults={"name": "第十五届委员会第四次会议", "year": 2025},
     )
-    category, _ = Category.objects.get_or_create(name="经济")
+    category, _ = Category.objects.get_or_create(committee=city, name="经济")
     if Agency.objects.count() < AGENCIES:
         Agency.objects.bulk_create(
-            [Agency(name=f"苏州市第{n}局", email=f"a{n}@example.gov.cn") for n in range(AGENCIES)],
+            [
+                Agency(committee=city, name=f"苏州市第{n}局", email=f"a{n}@example.gov.cn")
+                for n in range(AGENCIES)
+            ],
             ignore_conflicts=True,
         )
     agencies = list(Agency.objects.order_by("pk")[:AGENCIES])
@@ -132,6 +140,7 @@ def grow(to: int, session, category, agencies) -> None:
         proposals = Proposal.objects.bulk_create(
             [
                 Proposal(
+                    committee=session.committee,
                     session=session,
                     number=have + i + 1,
                     title=f"关于第{have + i + 1}项工作的建议",
