@@ -41,10 +41,3 @@ BATCH_SIZE = 500
 # A claimed row whose processing crashed comes back after this (healthchecks pushes a
 # failing check's alert_after one hour).
 CLAIM_LEASE = timedelta(hours=1)
-
-
-# A send whose worker died mid-way (acks_late redelivers it) may be retried after this.
-STALE_SEND = timedelta(minutes=15)
-
-
-MAX_BACKOFF_SECONDS = 3600

@@ -6,7 +6,6 @@ The whole design: responses/reminders/__init__.py."""
 from __future__ import annotations
 
 import smtplib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -23,7 +22,8 @@ from responses.models import (
     Notification,
     ReminderSettings,
 )
-from responses.reminders.common import MAX_BACKOFF_SECONDS, STALE_SEND, log
+from responses.outbox import SendOutcome, backoff_seconds, claim
+from responses.reminders.common import log
 from responses.reminders.schedule import Contexts
 from responses.reminders.texts import displayable, with_text
 
@@ -73,26 +73,8 @@ def queue_digests(now: datetime, contexts: Contexts | None = None) -> list[int]:
     return ready
 
 
-def backoff_seconds(attempts: int) -> int:
-    """1, 2, 4, 8… minutes after each failed attempt, never more than an hour."""
-    return min(60 * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
-
-
-@dataclass(frozen=True)
-class SendOutcome:
-    status: str
-    retry_in: int | None = None
-
-
 def _claim_delivery(delivery_id: int, now: datetime) -> bool:
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        claimed = Delivery.objects.filter(
-            pk=delivery_id, status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_SEND
-        ).update(claimed_at=now, attempts=F("attempts") + 1)
-    return claimed == 1
+    return claim(Delivery.objects.all(), delivery_id, now)
 
 
 def send_delivery(delivery_id: int) -> SendOutcome:

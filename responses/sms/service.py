@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 
 from common import clock
 from responses.models import SmsMessage, SmsStatus
+from responses.outbox import STALE_SEND, SendOutcome, backoff_seconds, claim
 from responses.sms import kinds
 from responses.sms.backends import (
     Outgoing,
@@ -23,10 +22,9 @@ from responses.sms.backends import (
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_SECONDS = 3600
 # A send whose worker died mid-way (acks_late redelivers it) may be claimed again after
-# this; the provider may then have the message twice, the one case we cannot rule out.
-STALE_SEND = timedelta(minutes=15)
+# outbox.STALE_SEND; the provider may then have the message twice, the one case we
+# cannot rule out.
 
 
 def queue_sms(
@@ -55,26 +53,8 @@ def queue_sms(
     return message, created
 
 
-def backoff_seconds(attempts: int) -> int:
-    """1, 2, 4, 8… minutes after each failed attempt, never more than an hour."""
-    return min(60 * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
-
-
-@dataclass(frozen=True)
-class SendOutcome:
-    status: str
-    retry_in: int | None = None
-
-
 def _claim(message_id: int, now: datetime) -> bool:
-    claimed = SmsMessage.objects.filter(
-        pk=message_id, status=SmsStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=SmsStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        claimed = SmsMessage.objects.filter(
-            pk=message_id, status=SmsStatus.SENDING, claimed_at__lt=now - STALE_SEND
-        ).update(claimed_at=now, attempts=F("attempts") + 1)
-    return claimed == 1
+    return claim(SmsMessage.objects.all(), message_id, now)
 
 
 def send_message(message_id: int) -> SendOutcome:
