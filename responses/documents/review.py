@@ -1,8 +1,8 @@
 """The redaction review: findings stored by the render, decisions by officers and staff,
 the original published on purpose, and what stops publication. docs/redaction.md.
 
-- plan_for(document): the RedactionPlan a render of the document follows;
-- store_findings(document, result): the render's findings and check, kept as data;
+(What the render reads and writes of the review — its plan, its findings — is in
+responses/documents/findings.py.)
 - decide_findings(document, decisions, by): "redact"/"keep" per finding, then render again;
 - set_original_public(document, public=…, by): 公开原件, staff only, after the review;
 - blocked_documents(proposal): public letters whose check found personal data.
@@ -15,10 +15,9 @@ from common import clock
 from proposals import signals
 from proposals.workflow import TransitionError
 from responses import policies
-from responses.documents.render import RedactionPlan, RenderResult
+from responses.documents.service import queue_render
 from responses.models import (
     AssignmentState,
-    CommitteeRules,
     PersonalDataFinding,
     PublicCheck,
     RedactionDecision,
@@ -27,40 +26,6 @@ from responses.models import (
     ReplyDocument,
     ReplyStatus,
 )
-
-
-def plan_for(document: ReplyDocument) -> RedactionPlan:
-    keep = document.findings.filter(decision=RedactionDecision.KEEP).values_list(
-        "digest", flat=True
-    )
-    rules = CommitteeRules.of(document.reply.assignment.proposal.committee_id)
-    return RedactionPlan(keep=frozenset(keep), landlines=rules.redact_landlines)
-
-
-def store_findings(document: ReplyDocument, result: RenderResult) -> None:
-    """Insert or update one row per item found (decisions already taken stay), drop the
-    rows of items no longer found, and mark what the check still read. Called in the
-    render's transaction."""
-    leaked = {match.digest for match in result.leaks}
-    existing = {f.digest: f for f in document.findings.select_for_update()}
-    for found in result.findings:
-        match = found.match
-        fields = {
-            "kind": match.kind,
-            "preview": match.preview[:200],
-            "page": found.page,
-            "start": match.start,
-            "end": match.end,
-            "occurrences": min(found.occurrences, 32767),
-            "leaked": match.digest in leaked,
-        }
-        row = existing.pop(match.digest, None)
-        if row is None:
-            PersonalDataFinding.objects.create(document=document, digest=match.digest, **fields)
-        else:
-            PersonalDataFinding.objects.filter(pk=row.pk).update(**fields)
-    if existing:
-        PersonalDataFinding.objects.filter(pk__in=[f.pk for f in existing.values()]).delete()
 
 
 def decisions_from(data, findings) -> dict[int, str]:
@@ -78,8 +43,6 @@ def decisions_from(data, findings) -> dict[int, str]:
 
 
 def _render_again(document: ReplyDocument) -> None:
-    from responses.documents.service import queue_render
-
     ReplyDocument.objects.filter(pk=document.pk).update(
         render_status=RenderStatus.WAITING, render_attempts=0, public_check=PublicCheck.PENDING
     )

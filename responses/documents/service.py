@@ -6,7 +6,7 @@ Rules:
   (late acks) may take over a row left in `rendering`.
 - The original is never written: a render reads it and replaces the PDF and text only,
   so re-rendering is always safe.
-- The public PDF is rendered from a redacted copy (render.py, review.py): the items found
+- The public PDF is rendered from a redacted copy (render.py, findings.py): the items found
   are stored as findings and the check's verdict as `public_check`; the portal serves
   the PDF only once the check passed.
 - A failure leaves a message an officer understands (encrypted, damaged, empty, not a
@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from common import clock
 from proposals import signals
 from responses.documents.cover import cover_for_document
+from responses.documents.findings import plan_for, store_findings
 from responses.documents.render import RenderError, render_bytes
-from responses.documents.review import plan_for, store_findings
 from responses.models import PublicCheck, RenderStatus, ReplyDocument, ReplyStatus
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from alibabacloud_tea_openapi.exceptions import (
 from darabonba.runtime import RuntimeOptions
 from django.conf import settings
 
-from responses.sms.backends import (
+from responses.sms.base import (
     BaseBackend,
     Outgoing,
     SmsPermanentError,

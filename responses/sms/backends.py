@@ -14,45 +14,19 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message as the provider gets it."""
-
-    phone: str
-    template_code: str
-    params: dict
-    sign_name: str
-    out_id: str = ""
-
-
-class SmsError(Exception):
-    def __init__(self, message: str, code: str = ""):
-        super().__init__(message)
-        self.code = code
-
-    def __str__(self):
-        text = super().__str__()
-        return f"{self.code}: {text}" if self.code else text
-
-
-class SmsTransientError(SmsError):
-    """Try again later."""
-
-
-class SmsPermanentError(SmsError):
-    """Trying again will not help."""
-
-
-class BaseBackend:
-    def send(self, message: Outgoing) -> str:
-        raise NotImplementedError
+from responses.sms.base import (  # noqa: F401 - the backends' vocabulary, re-exported
+    BaseBackend,
+    Outgoing,
+    SmsError,
+    SmsPermanentError,
+    SmsTransientError,
+)
 
 
 class ConsoleBackend(BaseBackend):
