@@ -9,6 +9,7 @@
 - PasswordExpiryMiddleware: a password older than PASSWORD_MAX_AGE_DAYS is changed first.
 """
 
+from abc import ABC, abstractmethod
 from functools import partial
 
 from django.conf import settings
@@ -74,7 +75,7 @@ def mark_signed_in(request) -> None:
     request.session[LAST_ACTIVITY_KEY] = moment
 
 
-class GuardMiddleware:
+class GuardMiddleware(ABC):
     """Runs `guard(request)` before the view: a response from it is answered instead.
 
     If the database fails during the guard, the request goes on with a user that raises
@@ -92,8 +93,9 @@ class GuardMiddleware:
             response = None
         return response if response is not None else self.get_response(request)
 
+    @abstractmethod
     def guard(self, request):
-        raise NotImplementedError
+        """A response to answer instead of the view, or None to let the request on."""
 
 
 def _raise(error):

@@ -91,3 +91,25 @@ class Committee(models.Model):
     def family_ids(self) -> list[int]:
         """This committee and the ones under it (a city and its districts)."""
         return [self.pk, *Committee.objects.filter(parent_id=self.pk).values_list("pk", flat=True)]
+
+
+class PerCommittee:
+    """A model with one row of settings per committee (a `committee` one-to-one field),
+    read without writing: the saved row, or the defaults, unsaved, while none is saved."""
+
+    @classmethod
+    def of(cls, committee_id: int):
+        """The committee's saved row, or the defaults: a plain SELECT, never a write."""
+        return cls.objects.filter(committee_id=committee_id).first() or cls(
+            committee_id=committee_id
+        )
+
+    @classmethod
+    def of_all(cls) -> dict:
+        """Every committee's row by committee id (defaults where none is saved), in two
+        queries whatever the number of committees: for the periodic jobs."""
+        saved = {row.committee_id: row for row in cls.objects.all()}
+        return {
+            pk: saved.get(pk) or cls(committee_id=pk)
+            for pk in Committee.objects.values_list("pk", flat=True)
+        }

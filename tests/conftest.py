@@ -127,3 +127,11 @@ def mark_otp_verified(client, user):
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+@pytest.fixture
+def people(alice, bob, charlie, dora):
+    """Staff, the agency's officer, another agency's officer, the proposal's sponsor and
+    another sponsor (eve): the five who ask the policy matrices."""
+    eve = SponsorUserFactory(username="eve", sponsor=SponsorFactory(name="他人"))
+    return {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "eve": eve}

@@ -28,7 +28,7 @@ from responses.models import (
     ReplyStatus,
 )
 from responses.models import Role as AssignmentRole
-from tests.factories import ProposalFactory, SponsorFactory, SponsorUserFactory
+from tests.factories import ProposalFactory
 from tests.officer_data import make_assignment, make_document, make_draft_reply
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +53,6 @@ def outcome(call):
 
 def verdict(decision):
     return None if decision else type(decision.refusal)
-
-
-@pytest.fixture
-def people(alice, bob, charlie, dora):
-    eve = SponsorUserFactory(username="eve", sponsor=SponsorFactory(name="他人"))
-    return {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "eve": eve}
 
 
 def _assignment(pk):

@@ -17,7 +17,7 @@ from proposals.transitions import ADD_ASSIGNMENT
 from responses import closing, oversight, reminders, services
 from responses.models import AssignmentState, Feedback, ReplyStatus, Satisfaction
 from responses.models import Role as AssignmentRole
-from tests.factories import AgencyFactory, ProposalFactory, SponsorFactory, SponsorUserFactory
+from tests.factories import AgencyFactory, ProposalFactory
 from tests.officer_data import make_assignment, make_draft_reply
 from tests.test_policies_matrix import (
     STATES,
@@ -29,12 +29,6 @@ from tests.test_policies_matrix import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(alice, bob, charlie, dora):
-    eve = SponsorUserFactory(username="eve", sponsor=SponsorFactory(name="他人"))
-    return {"alice": alice, "bob": bob, "charlie": charlie, "dora": dora, "eve": eve}
 
 
 def _proposal(pk):

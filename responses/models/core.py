@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee
+from committees.models import PerCommittee
 from common import clock
 from responses.models.redaction import PublicCheck
 
@@ -102,7 +102,7 @@ def validate_reminder_days(value: str) -> None:
     parse_reminder_days(value)
 
 
-class CommitteeRules(models.Model):
+class CommitteeRules(PerCommittee, models.Model):
     """The periods and the classification scheme a committee's admin can change.
 
     One row per committee, edited in the admin. `CommitteeRules.of(committee_id)` only
@@ -176,24 +176,6 @@ class CommitteeRules(models.Model):
 
     def __str__(self):
         return str(_("办理规则"))
-
-    @classmethod
-    def of(cls, committee_id: int) -> "CommitteeRules":
-        """The committee's saved rules, or the defaults (unsaved) while none are saved.
-        Never writes: reading the rules is a plain SELECT."""
-        return cls.objects.filter(committee_id=committee_id).first() or cls(
-            committee_id=committee_id
-        )
-
-    @classmethod
-    def of_all(cls) -> dict[int, "CommitteeRules"]:
-        """Every committee's rules by committee id (defaults where none are saved), in
-        two queries whatever the number of committees: for the periodic jobs."""
-        saved = {rules.committee_id: rules for rules in cls.objects.all()}
-        return {
-            pk: saved.get(pk) or cls(committee_id=pk)
-            for pk in Committee.objects.values_list("pk", flat=True)
-        }
 
     def clean(self):
         super().clean()

@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee
+from committees.models import PerCommittee
 
 
-class ReminderSettings(models.Model):
+class ReminderSettings(PerCommittee, models.Model):
     """How a committee's reminders go out. One row per committee, edited in the admin;
     `ReminderSettings.of(committee_id)` only reads (the defaults, unsaved, until an admin
     saves the row).
@@ -55,22 +55,6 @@ class ReminderSettings(models.Model):
 
     def __str__(self):
         return str(_("提醒设置"))
-
-    @classmethod
-    def of(cls, committee_id: int) -> "ReminderSettings":
-        """The committee's saved settings, or the defaults (unsaved): never writes."""
-        return cls.objects.filter(committee_id=committee_id).first() or cls(
-            committee_id=committee_id
-        )
-
-    @classmethod
-    def of_all(cls) -> dict[int, "ReminderSettings"]:
-        """Every committee's settings by committee id (defaults where none are saved)."""
-        saved = {row.committee_id: row for row in cls.objects.all()}
-        return {
-            pk: saved.get(pk) or cls(committee_id=pk)
-            for pk in Committee.objects.values_list("pk", flat=True)
-        }
 
 
 class ReminderKind(models.TextChoices):

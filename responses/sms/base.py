@@ -3,6 +3,7 @@ method, and the two ways a send fails (responses/sms/backends.py says which is w
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 
@@ -35,6 +36,9 @@ class SmsPermanentError(SmsError):
     """Trying again will not help."""
 
 
-class BaseBackend:
-    def send(self, message: Outgoing) -> str:
-        raise NotImplementedError
+class BaseBackend(ABC):
+    """Sends one message; returns the provider's id for it, or raises one of the errors
+    above."""
+
+    @abstractmethod
+    def send(self, message: Outgoing) -> str: ...
